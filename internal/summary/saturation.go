@@ -1,0 +1,34 @@
+package summary
+
+import (
+	"strings"
+
+	"github.com/llmbench/llmbench/internal/aggregate"
+)
+
+// SaturationLagLimit is the schedule_lag p(99), in milliseconds, above which
+// the load generator counts as saturated.
+const SaturationLagLimit = 100.0
+
+// Saturation returns a one-line warning when the load generator itself was
+// the bottleneck — schedule_lag p(99) above 100ms, or any dropped
+// iterations — and "" otherwise.
+func Saturation(s *aggregate.Snapshot) string {
+	var why []string
+	if m := s.Get("schedule_lag"); m != nil && !m.Sink.Empty() {
+		if p99, err := s.Stat(m, "p(99)"); err == nil && p99 > SaturationLagLimit {
+			why = append(why, "schedule_lag p(99)="+humanizeDuration(p99, "")+" > 100ms")
+		}
+	}
+	if m := s.Get("dropped_iterations"); m != nil {
+		if n, err := s.Stat(m, "count"); err == nil && n > 0 {
+			why = append(why, jsNumber(n)+" dropped iterations")
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return "WARNING: the load generator was the bottleneck (" + strings.Join(why, ", ") +
+		"): iterations started late or not at all, so the results understate what the server can do;" +
+		" raise preAllocatedVUs/maxVUs, lower the rate, or split the load across machines"
+}

@@ -1,0 +1,87 @@
+package threshold
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseKey splits a thresholds key "metric" or "metric{k:v, k2:\"v\"}". The
+// braces must come last and every pair needs a non-empty value; keys and
+// values are trimmed of spaces and surrounding quotes. suffix is the text
+// between the braces, trimmed, as k6 names submetrics "metric{suffix}" (""
+// without braces).
+func ParseKey(key string) (metric, suffix string, tags map[string]string, err error) {
+	open := strings.IndexByte(key, '{')
+	closing := strings.LastIndexByte(key, '}')
+	switch {
+	case open < 0 && closing < 0:
+		return strings.TrimSpace(key), "", nil, nil
+	case open < 0 || closing < 0:
+		return "", "", nil, fmt.Errorf("unable to parse metric name %q; reason: unmatched opening/closing curly brace", key)
+	case closing < open:
+		return "", "", nil, fmt.Errorf("unable to parse metric name %q; reason: closing curly brace appears before opening one", key)
+	case closing != len(key)-1:
+		return "", "", nil, fmt.Errorf("unable to parse metric name %q; reason: missing closing curly brace in last position", key)
+	}
+	metric = strings.TrimSpace(key[:open])
+	inner := strings.TrimSpace(key[open+1 : closing])
+	tags = map[string]string{}
+	for _, kv := range strings.Split(inner, ",") {
+		k, v, ok := strings.Cut(kv, ":")
+		k, v = unquote(k), unquote(v)
+		if !ok || k == "" || v == "" {
+			return "", "", nil, fmt.Errorf("unable to parse metric name %q; reason: malformed tag expression %q", key, kv)
+		}
+		tags[k] = v
+	}
+	return metric, inner, tags, nil
+}
+
+func unquote(s string) string { return strings.Trim(strings.TrimSpace(s), `"'`) }
+
+// parseDuration reads k6's duration option forms: a Go duration ("1m30s"),
+// a day form ("2d3h"), or a bare number of milliseconds (JSON number or
+// numeric string). Absent or null → 0.
+func parseDuration(raw json.RawMessage) (time.Duration, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, nil
+	}
+	var f float64
+	if err := json.Unmarshal(raw, &f); err == nil {
+		return time.Duration(f * float64(time.Millisecond)), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return 0, fmt.Errorf("invalid duration %s", raw)
+	}
+	return ParseDuration(s)
+}
+
+// ParseDuration reads a duration string in k6's extended form: a Go duration,
+// an optional leading day count ("2d", "1d12h"), or a number of milliseconds.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return time.Duration(f * float64(time.Millisecond)), nil
+	}
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		n, err := strconv.ParseInt(s[:i], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		days = time.Duration(n) * 24 * time.Hour
+		s = s[i+1:]
+		if s == "" {
+			return days, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q", s)
+	}
+	return days + d, nil
+}
