@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -174,11 +175,19 @@ func (r *RateSink) Merge(o Sink) error {
 // are exact.
 const TrendRelativeAccuracy = 0.005
 
+// TrendExactLimit is how many values a Trend keeps exactly: up to this count
+// its percentiles are k6's exact ones; past it they come from the sketch.
+const TrendExactLimit = 1000
+
 // TrendSink is a bounded-memory distribution: a DDSketch (memory grows with
 // the logarithm of the value range, never with the number of samples) plus
-// exact count, sum, min and max. It is mergeable, for split runs.
+// exact count, sum, min and max, and the raw values while there are at most
+// TrendExactLimit of them (so short runs report k6's exact percentiles). It
+// is mergeable, for split runs.
 type TrendSink struct {
 	sketch   *ddsketch.DDSketch
+	exact    []float64 // nil once Count > TrendExactLimit
+	sorted   bool
 	Count    int64
 	Sum      float64
 	Min, Max float64
@@ -206,6 +215,12 @@ func (t *TrendSink) Add(v float64) {
 	}
 	t.Count++
 	t.Sum += v
+	if t.Count <= TrendExactLimit {
+		t.exact = append(t.exact, v)
+		t.sorted = false
+	} else if t.exact != nil {
+		t.exact = nil
+	}
 	_ = t.sketch.Add(v) // errors only for values outside the sketch's range (±1e±308)
 }
 
@@ -228,12 +243,18 @@ func (t *TrendSink) P(p float64) float64 {
 	case t.Count == 0:
 		return 0
 	case t.Count == 1 || p <= 0:
-		if p <= 0 {
-			return t.Min
-		}
 		return t.Min
 	case p >= 1:
 		return t.Max
+	}
+	if t.exact != nil && int64(len(t.exact)) == t.Count {
+		if !t.sorted {
+			slices.Sort(t.exact)
+			t.sorted = true
+		}
+		i := p * float64(len(t.exact)-1)
+		lo, hi := math.Floor(i), math.Ceil(i)
+		return t.exact[int(lo)] + (t.exact[int(hi)]-t.exact[int(lo)])*(i-lo)
 	}
 	n := float64(t.Count)
 	i := p * (n - 1)
@@ -300,6 +321,12 @@ func (t *TrendSink) Merge(o Sink) error {
 	}
 	if t.Count == 0 || x.Max > t.Max {
 		t.Max = x.Max
+	}
+	if t.Count+x.Count <= TrendExactLimit && int64(len(t.exact)) == t.Count && int64(len(x.exact)) == x.Count {
+		t.exact = append(t.exact, x.exact...)
+		t.sorted = false
+	} else {
+		t.exact = nil
 	}
 	t.Count += x.Count
 	t.Sum += x.Sum

@@ -22,16 +22,29 @@ func exactP(sorted []float64, p float64) float64 {
 }
 
 func TestTrendSinkOneToHundred(t *testing.T) {
+	t.Run("exact", func(t *testing.T) { testOneToHundred(t, 1, 0) })
+	t.Run("sketch", func(t *testing.T) { testOneToHundred(t, TrendExactLimit/100+1, TrendRelativeAccuracy) })
+}
+
+// testOneToHundred feeds 1..100 reps times: percentiles stay those of 1..100
+// (up to the repetition), exact below TrendExactLimit and within tol past it.
+func testOneToHundred(t *testing.T, reps int, tol float64) {
 	s := NewTrendSink()
-	for i := 1; i <= 100; i++ {
-		s.Add(float64(i))
+	var all []float64
+	for r := 0; r < reps; r++ {
+		for i := 1; i <= 100; i++ {
+			s.Add(float64(i))
+			all = append(all, float64(i))
+		}
 	}
+	slices.Sort(all)
 	tests := []struct {
 		stat string
 		want float64
 	}{
-		{"avg", 50.5}, {"min", 1}, {"max", 100}, {"count", 100},
-		{"med", 50.5}, {"p(90)", 90.1}, {"p(95)", 95.05}, {"p(99)", 99.01}, {"p(0)", 1}, {"p(100)", 100},
+		{"avg", 50.5}, {"min", 1}, {"max", 100}, {"count", float64(100 * reps)},
+		{"med", exactP(all, 0.5)}, {"p(90)", exactP(all, 0.9)}, {"p(95)", exactP(all, 0.95)},
+		{"p(99)", exactP(all, 0.99)}, {"p(0)", 1}, {"p(100)", 100},
 	}
 	for _, tt := range tests {
 		t.Run(tt.stat, func(t *testing.T) {
@@ -39,8 +52,8 @@ func TestTrendSinkOneToHundred(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rel := math.Abs(got-tt.want) / tt.want; rel > TrendRelativeAccuracy {
-				t.Errorf("%s = %v, want %v within %.1f%% (off by %.3f%%)", tt.stat, got, tt.want, TrendRelativeAccuracy*100, rel*100)
+			if rel := math.Abs(got-tt.want) / tt.want; rel > tol {
+				t.Errorf("%s = %v, want %v within %.1f%% (off by %.3f%%)", tt.stat, got, tt.want, tol*100, rel*100)
 			}
 		})
 	}
