@@ -91,6 +91,20 @@ type State struct {
 	Metadata map[string]string
 	// Data is the setup data JSON (nil when setup returned nothing).
 	Data []byte
+	// Current is the running iteration (exec.scenario.iterationInInstance
+	// and iterationInTest); nil outside iterations.
+	Current *vu.Iteration
+	// SystemTags are the enabled system tags ("scenario", "group",
+	// "check", "vu", "iter", …); nil means k6's default set.
+	SystemTags map[string]bool
+}
+
+// SystemTagEnabled reports whether system tag name is enabled.
+func (s *State) SystemTagEnabled(name string) bool {
+	if s.SystemTags == nil {
+		return name != "vu" && name != "iter" && name != "ip" && name != "ocsp_status"
+	}
+	return s.SystemTags[name]
 }
 
 // Tags returns the VU's current tags.

@@ -1,0 +1,37 @@
+// Command llmbench load-tests OpenAI-compatible LLM servers with k6-dialect
+// JavaScript scenarios. This file is the only place that touches the process:
+// arguments, environment, standard streams, signals and the exit code. It
+// lists the JS modules the engine offers and hands everything to cli.Main.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/llmbench/llmbench/internal/cli"
+	"github.com/llmbench/llmbench/internal/js/modules"
+	"github.com/llmbench/llmbench/internal/js/builtin"
+)
+
+func main() {
+	mods := modules.NewRegistry()
+	builtin.Register(mods)
+
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+
+	wd, _ := os.Getwd()
+	code := cli.Main(context.Background(), cli.Env{
+		Args:    os.Args[1:],
+		Environ: os.Environ(),
+		Stdin:   os.Stdin,
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		Dir:     wd,
+		Signals: sig,
+		Exit:    os.Exit,
+	}, mods)
+	os.Exit(code)
+}

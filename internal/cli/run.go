@@ -1,0 +1,382 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+
+	"github.com/spf13/cobra"
+
+	"github.com/llmbench/llmbench/internal/aggregate"
+	"github.com/llmbench/llmbench/internal/config"
+	"github.com/llmbench/llmbench/internal/execution"
+	"github.com/llmbench/llmbench/internal/executor"
+	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/js"
+	"github.com/llmbench/llmbench/internal/js/modules"
+	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/output"
+	"github.com/llmbench/llmbench/internal/summary"
+	"github.com/llmbench/llmbench/internal/threshold"
+	"github.com/llmbench/llmbench/internal/ui"
+	"github.com/llmbench/llmbench/internal/vu"
+)
+
+// scriptFlags are the flags shared by run and inspect that are not options.
+type scriptFlags struct {
+	env        []string
+	configFile string
+	systemEnv  bool
+	quiet      bool
+	noColor    bool
+	opts       *config.Flags
+}
+
+func addScriptFlags(cmd *cobra.Command) *scriptFlags {
+	f := &scriptFlags{}
+	fs := cmd.Flags()
+	f.opts = config.RegisterFlags(fs)
+	fs.StringArrayVarP(&f.env, "env", "e", nil, "add an environment variable `KEY=VALUE` to __ENV (repeatable)")
+	fs.StringVarP(&f.configFile, "config", "c", "", "JSON config `FILE` (a lower layer than the script's options)")
+	fs.BoolVar(&f.systemEnv, "include-system-env-vars", true, "pass the real environment variables to __ENV")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no header and no progress updates")
+	fs.BoolVar(&f.noColor, "no-color", false, "no colors in the output")
+	return f
+}
+
+var envNameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+
+// scriptEnv builds __ENV: the system environment (unless excluded)
+// overridden by -e.
+func (f *scriptFlags) scriptEnv(env Env) (map[string]string, error) {
+	m := map[string]string{}
+	if f.systemEnv {
+		m = env.environMap()
+	}
+	for _, kv := range f.env {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || !envNameRE.MatchString(k) {
+			return nil, exit.Errorf(exit.InvalidConfig, "invalid -e/--env %q: it must be KEY=VALUE with KEY matching ^[a-zA-Z_][a-zA-Z0-9_]*$", kv)
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// loaded is a script loaded and its options consolidated.
+type loaded struct {
+	path     string
+	runner   *js.Runner
+	run      config.Run
+	reg      *metrics.Registry
+	builtins *metrics.Builtins
+	test     *vu.State
+	logger   *slog.Logger
+}
+
+// load runs the script's init code in VU 0 and consolidates its options
+// with the other layers.
+func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string, logger *slog.Logger) (*loaded, error) {
+	path := script
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(env.Dir, path)
+	}
+	scriptEnv, err := f.scriptEnv(env)
+	if err != nil {
+		return nil, err
+	}
+	l := &loaded{path: path, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger}
+	l.builtins = metrics.RegisterBuiltins(l.reg)
+	l.runner, err = js.Load(ctx, path, js.Options{
+		Modules:  mods,
+		Metrics:  l.reg,
+		Builtins: l.builtins,
+		Test:     l.test,
+		Env:      scriptEnv,
+		Logger:   logger,
+		Stdout:   env.Stdout,
+		Stderr:   env.Stderr,
+	})
+	if err != nil {
+		if exit.CodeOf(err) == exit.GenericError {
+			err = exit.New(exit.ScriptException, err)
+		}
+		return nil, err
+	}
+	layers := []config.Options{config.Defaults()}
+	if f.configFile != "" {
+		fl, err := config.FromFile(resolve(env, f.configFile))
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, fl)
+	}
+	sl, warns, err := config.FromScriptJSON(l.runner.Options())
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warns {
+		logger.Warn(w)
+	}
+	el, err := config.FromEnv(env.environMap())
+	if err != nil {
+		return nil, err
+	}
+	cl, err := f.opts.Options()
+	if err != nil {
+		return nil, err
+	}
+	layers = append(layers, sl, el, cl)
+	l.run, warns, err = config.Consolidate(layers...)
+	for _, w := range warns {
+		logger.Warn(w)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range l.run.Scenarios() {
+		exec := sc.Config.Base().Exec
+		if !l.runner.HasExport(exec) {
+			return nil, exit.Errorf(exit.InvalidConfig, "executor %s: function '%s' not found in exports", sc.Name, exec)
+		}
+	}
+	if l.test.Options, err = l.run.TestOptionsJSON(); err != nil {
+		return nil, exit.New(exit.InvalidConfig, err)
+	}
+	l.runner.SetRunOptions(l.run.Tags(), l.run.SystemTags())
+	return l, nil
+}
+
+func resolve(env Env, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(env.Dir, p)
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run [flags] SCRIPT",
+		Short: "Run a k6-dialect test script",
+		Args:  cobra.ExactArgs(1),
+	}
+	f := addScriptFlags(cmd)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		return run(ctx, env, mods, f, args[0])
+	}
+	return cmd
+}
+
+func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string) error {
+	isTTY := ui.IsTerminal(env.Stdout)
+	color := isTTY && !f.noColor
+	progress := (*ui.Progress)(nil)
+	logW := env.Stderr
+	logger := newLogger(logW)
+
+	l, err := load(ctx, env, mods, f, script, logger)
+	if err != nil {
+		return err
+	}
+	ths, err := threshold.Parse(l.run.Thresholds())
+	if err == nil {
+		err = ths.Validate(l.reg)
+	}
+	if err != nil {
+		if l.run.NoThresholds() {
+			logger.Warn("thresholds are off (--no-thresholds); their errors are ignored", "error", err)
+			ths = nil
+		} else {
+			return exit.New(exit.InvalidConfig, err)
+		}
+	}
+	agg, err := aggregate.New(l.reg, ths, aggregate.Options{
+		Abort:        l.test.Abort,
+		Elapsed:      l.test.CurrentTestRunDuration,
+		NoThresholds: l.run.NoThresholds(),
+	})
+	if err != nil {
+		return err
+	}
+	outs := []output.Output{agg}
+	if o := l.run.Out(); len(o) > 0 {
+		return exit.Errorf(exit.InvalidConfig, "--out %s: no outputs are available in this version yet", strings.Join(o, ", "))
+	}
+	buf := &metrics.Buffer{}
+	mgr := output.NewManager(buf, outs, 0, logger)
+	if err := mgr.Start(ctx); err != nil {
+		return fmt.Errorf("starting outputs: %w", err)
+	}
+
+	scenarios := l.run.Scenarios()
+	configs := make([]executor.Config, len(scenarios))
+	for i, sc := range scenarios {
+		configs[i] = sc.Config
+	}
+	sched := execution.New(execution.Config{
+		Scenarios:       configs,
+		Runner:          l.runner,
+		Test:            l.test,
+		Out:             buf,
+		Builtins:        l.builtins,
+		RunTags:         l.run.Tags(),
+		Logger:          logger,
+		NoSetup:         l.run.NoSetup(),
+		NoTeardown:      l.run.NoTeardown(),
+		SetupTimeout:    l.run.SetupTimeout(),
+		TeardownTimeout: l.run.TeardownTimeout(),
+	})
+	if !f.quiet {
+		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
+		for _, sc := range scenarios {
+			h.Scenarios = append(h.Scenarios, ui.ScenarioLine{Name: sc.Name, Description: sc.Config.Description()})
+		}
+		if err := ui.Header(env.Stdout, h); err != nil {
+			return err
+		}
+	}
+
+	globalCtx, cancelGlobal := context.WithCancel(ctx)
+	defer cancelGlobal()
+	runCtx, cancelRun := context.WithCancel(globalCtx)
+	defer cancelRun()
+	var signalled atomic.Value // the os.Signal that stopped the run
+	stopSignals := watchSignals(env, logger, cancelRun, cancelGlobal, &signalled)
+	defer stopSignals()
+
+	progress = ui.NewProgress(env.Stdout, isTTY, f.quiet, func() ui.Snapshot { return snapshot(sched, l.test) })
+	progress.Start(globalCtx)
+	runErr := sched.Init(globalCtx)
+	if runErr == nil {
+		runErr = sched.Run(globalCtx, runCtx)
+	}
+	progress.Stop()
+	if err := mgr.Stop(runErr); err != nil {
+		logger.Error("stopping outputs", "error", err)
+	}
+
+	if l.test.IterationsCompleted.Load() == 0 && runErr == nil {
+		logger.Warn("No script iterations fully finished, consider making the test duration longer")
+	}
+	if err := writeSummary(globalCtx, env, l, agg, color); err != nil {
+		logger.Error("failed to handle the end-of-test summary", "error", err)
+	}
+	return outcome(runErr, &signalled, agg, l.test)
+}
+
+// outcome decides the run's error and so its exit code, in k6's order.
+func outcome(runErr error, signalled *atomic.Value, agg *aggregate.Aggregate, test *vu.State) error {
+	if runErr != nil {
+		if exit.CodeOf(runErr) == exit.GenericError {
+			return exit.New(exit.GenericError, runErr)
+		}
+		return runErr
+	}
+	if s, ok := signalled.Load().(os.Signal); ok {
+		return exit.Errorf(exit.ExternalAbort, "test run was aborted because llmbench received a '%s' signal", s)
+	}
+	if err := agg.FailedError(); err != nil {
+		return err
+	}
+	if reasons := test.Failed(); len(reasons) > 0 {
+		return exit.Errorf(exit.MarkedAsFailed, "test run was marked as failed")
+	}
+	return nil
+}
+
+// watchSignals cancels the run on the first signal and ends the process on
+// the second.
+func watchSignals(env Env, logger *slog.Logger, cancelRun, cancelGlobal context.CancelFunc, signalled *atomic.Value) func() {
+	done := make(chan struct{})
+	if env.Signals == nil {
+		return func() {}
+	}
+	go func() {
+		select {
+		case s := <-env.Signals:
+			signalled.Store(s)
+			logger.Warn(fmt.Sprintf("stopping: received %s; finishing running iterations (gracefulStop), then teardown and summary. Press Ctrl-C again to exit now", s))
+			cancelRun()
+		case <-done:
+			return
+		}
+		select {
+		case s := <-env.Signals:
+			logger.Error(fmt.Sprintf("received %s again: exiting now", s))
+			if env.Exit != nil {
+				env.Exit(int(exit.ExternalAbort))
+			}
+			cancelGlobal()
+		case <-done:
+		}
+	}()
+	return func() { close(done) }
+}
+
+func snapshot(s *execution.Scheduler, test *vu.State) ui.Snapshot {
+	snap := ui.Snapshot{
+		Elapsed:     test.CurrentTestRunDuration(),
+		VUs:         test.VUsActive.Load(),
+		MaxVUs:      test.VUsInitialized.Load(),
+		Complete:    test.IterationsCompleted.Load(),
+		Interrupted: test.IterationsInterrupted.Load(),
+	}
+	for _, p := range s.Progress() {
+		snap.Scenarios = append(snap.Scenarios, ui.ScenarioBar{
+			Name: p.Name, Fraction: p.Fraction, Status: string(p.Status), Right: p.Right,
+		})
+	}
+	return snap
+}
+
+// writeSummary runs handleSummary (or renders the text summary) and writes
+// the results and --summary-export.
+func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggregate, color bool) error {
+	if l.run.NoSummary() || l.run.SummaryMode() == "disabled" {
+		return nil
+	}
+	opts := summary.Options{
+		TrendStats: l.run.SummaryTrendStats(),
+		TimeUnit:   l.run.SummaryTimeUnit(),
+		Color:      color,
+		NoColor:    !color,
+		StdoutTTY:  ui.IsTerminal(env.Stdout),
+		StderrTTY:  ui.IsTerminal(env.Stderr),
+		SetupData:  l.runner.SetupData(),
+	}
+	snap := agg.Snapshot()
+	data, err := summary.Data(snap, opts)
+	if err != nil {
+		return err
+	}
+	results, handled, herr := l.runner.HandleSummary(ctx, data)
+	if herr != nil {
+		l.logger.Error("handleSummary failed; printing the default summary", "error", herr)
+	}
+	if !handled || herr != nil {
+		results = map[string][]byte{"stdout": []byte(summary.Text(snap, opts))}
+	}
+	if p := l.run.SummaryExport(); p != "" {
+		b, err := summary.Export(data)
+		if err != nil {
+			return err
+		}
+		results[p] = b
+	}
+	return summary.WriteResults(results, env.Stdout, env.Stderr, func(p string) (io.WriteCloser, error) {
+		return os.Create(resolve(env, p))
+	})
+}
+
+var _ = errors.New

@@ -1,0 +1,2 @@
+export const options = { iterations: 1, thresholds: { no_such_metric: ['count>0'] } };
+export default function () {}

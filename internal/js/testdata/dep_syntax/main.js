@@ -1,0 +1,2 @@
+import { x } from './broken.js';
+export default function () { return x; }

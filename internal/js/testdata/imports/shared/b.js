@@ -1,0 +1,3 @@
+export const name = 'b';
+export const offset = 0;
+export default { kind: 'shared' };

@@ -1,0 +1,3 @@
+const a = 1;
+throw new Error('init failed');
+export default function () {}

@@ -1,0 +1,2 @@
+export function setup() { return { f: function () {} }; }
+export default function () {}

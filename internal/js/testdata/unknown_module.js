@@ -1,0 +1,2 @@
+import { thing } from 'k6/x/nope';
+export default function () { thing(); }
