@@ -1,0 +1,257 @@
+package llm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the API root, e.g. "http://127.0.0.1:8000/v1".
+	BaseURL string
+	// APIKey, when set, is sent as "Authorization: Bearer <key>". It is
+	// never printed, logged or put in a Result.
+	APIKey string
+	// Model is inserted into request bodies that name no model.
+	Model string
+	// Timeout bounds a whole request, headers and stream (0: none).
+	Timeout time.Duration
+	// Headers are added to every request.
+	Headers map[string]string
+	// Transport overrides the client's own transport (tests, sharing).
+	Transport http.RoundTripper
+	// MaxLine bounds one event-stream line (DefaultMaxLine when 0).
+	MaxLine int
+}
+
+// Options are per-request settings.
+type Options struct {
+	// Headers are added to this request, over Config.Headers.
+	Headers map[string]string
+	// Timeout overrides Config.Timeout when > 0.
+	Timeout time.Duration
+}
+
+// Client sends OpenAI-compatible requests and measures their streams. It is
+// safe for concurrent use.
+//
+// Each Client owns one http.Transport (unless Config.Transport is set). The
+// module creates one Client per VU (scripts call new llm.Client in the init
+// code, which runs once per VU), so connections are per VU, as k6 keeps
+// them: a VU reuses its keep-alive connection from request to request and
+// VUs never queue behind each other on a shared per-host limit, which would
+// add client-side waiting to TTFT. MaxIdleConnsPerHost is raised so that a VU's
+// concurrent async requests can all be kept alive. Compression is disabled
+// so that no decoder buffers the stream between the socket and the clock.
+type Client struct {
+	cfg       Config
+	base      string
+	modelJSON []byte
+	hc        *http.Client
+	readers   sync.Pool
+}
+
+// maxErrorBody bounds what is read of an error or non-streaming body.
+const (
+	maxErrorBody = 64 << 10
+	maxJSONBody  = 64 << 20
+	drainLimit   = 64 << 10
+)
+
+// NewClient returns a client for cfg.
+func NewClient(cfg Config) (*Client, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("llm client: baseURL %q: %w", cfg.BaseURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("llm client: baseURL %q: scheme must be http or https", cfg.BaseURL)
+	}
+	rt := cfg.Transport
+	if rt == nil {
+		tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second}
+		if def, ok := http.DefaultTransport.(*http.Transport); ok {
+			tr = def.Clone()
+		}
+		tr.DisableCompression = true
+		tr.MaxIdleConns = 0
+		tr.MaxIdleConnsPerHost = 1024
+		tr.IdleConnTimeout = 90 * time.Second
+		rt = tr
+	}
+	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: &http.Client{Transport: rt}}
+	if cfg.Model != "" {
+		c.modelJSON, _ = json.Marshal(cfg.Model)
+	}
+	return c, nil
+}
+
+// CloseIdleConnections closes the client's idle keep-alive connections.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+
+// Do sends body (an OpenAI request, see PrepareBody) to ep and reads the
+// whole response. It never panics and never returns nil: failures are
+// described by the Result. Cancelling ctx aborts the request (ErrCancelled).
+func (c *Client) Do(ctx context.Context, ep Endpoint, body []byte, opt Options) *Result {
+	res := &Result{Endpoint: ep}
+	body, stream := PrepareBody(body, c.modelJSON)
+	c.do(ctx, ep, body, stream, opt, res)
+	if res.Model == "" { // no answer named it: tag with what was asked for
+		if m := gjson.GetBytes(body, "model"); m.Type == gjson.String {
+			res.Model = m.Str
+		}
+	}
+	return res
+}
+
+func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, opt Options, res *Result) {
+	timeout := c.cfg.Timeout
+	if opt.Timeout > 0 {
+		timeout = opt.Timeout
+	}
+	rctx, cancel := ctx, context.CancelFunc(func() {})
+	if timeout > 0 {
+		rctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+	defer cancel()
+
+	// WroteHeaders runs on the transport's writer goroutine: pass the
+	// instant through an atomic offset from base (keeping the monotonic clock).
+	base := time.Now()
+	var sent atomic.Int64
+	sent.Store(-1)
+	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(int64(time.Since(base))) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), http.MethodPost, c.base+ep.Path(), bytes.NewReader(body))
+	if err != nil {
+		fail(res, ErrConnection, fmt.Errorf("building request: %w", err))
+		return
+	}
+	c.setHeaders(req, stream, opt.Headers)
+	res.BytesSent = int64(len(body))
+	resp, err := c.hc.Do(req)
+	now := time.Now()
+	res.Timing.Send = sendTime(base, &sent)
+	res.Timing.End = now
+	if err != nil {
+		fail(res, classify(ctx, rctx, err, ErrConnection), err)
+		return
+	}
+	defer resp.Body.Close()
+	rb := &countingReader{r: resp.Body, n: &res.BytesReceived}
+	res.Status = resp.StatusCode
+	res.Headers = flatten(resp.Header)
+	switch {
+	case resp.StatusCode >= 400:
+		c.readError(ctx, rctx, resp, rb, res)
+	case strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"):
+		res.Streamed = true
+		c.readStream(ctx, rctx, rb, res)
+	default:
+		c.readJSON(ctx, rctx, rb, res)
+	}
+}
+
+func sendTime(base time.Time, sent *atomic.Int64) time.Time {
+	if d := sent.Load(); d >= 0 {
+		return base.Add(time.Duration(d))
+	}
+	return base // headers never written (connection failed): the call start
+}
+
+func (c *Client) setHeaders(req *http.Request, stream bool, extra map[string]string) {
+	h := req.Header
+	h.Set("Content-Type", "application/json")
+	if stream {
+		h.Set("Accept", "text/event-stream")
+	} else {
+		h.Set("Accept", "application/json")
+	}
+	if c.cfg.APIKey != "" {
+		h.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	}
+	for k, v := range c.cfg.Headers {
+		h.Set(k, v)
+	}
+	for k, v := range extra {
+		h.Set(k, v)
+	}
+}
+
+func (c *Client) readError(ctx, rctx context.Context, resp *http.Response, body io.Reader, res *Result) {
+	b, err := io.ReadAll(io.LimitReader(body, maxErrorBody))
+	res.Timing.End = time.Now()
+	code := ErrHTTP4xx
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		code = ErrHTTP429
+	case resp.StatusCode >= 500:
+		code = ErrHTTP5xx
+	}
+	msg := errorMessage(b)
+	if msg == "" {
+		msg = http.StatusText(resp.StatusCode)
+		if err != nil && ctx.Err() != nil {
+			msg += ": " + err.Error()
+		}
+	}
+	fail(res, code, fmt.Errorf("HTTP %d: %s", resp.StatusCode, msg))
+}
+
+// fail marks res failed with code and err's message.
+func fail(res *Result, code string, err error) {
+	res.OK = false
+	res.ErrorCode = code
+	if err != nil {
+		res.Error = err.Error()
+	}
+}
+
+// classify maps a transport or read error to an error code; fallback is the
+// code when neither context ended nor a timeout occurred.
+func classify(ctx, rctx context.Context, err error, fallback string) string {
+	if ctx.Err() != nil {
+		return ErrCancelled
+	}
+	if rctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
+		return ErrTimeout
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return ErrTimeout
+	}
+	return fallback
+}
+
+func flatten(h http.Header) map[string]string {
+	m := make(map[string]string, len(h))
+	for k, v := range h {
+		m[k] = strings.Join(v, ", ")
+	}
+	return m
+}
+
+// countingReader counts the response body bytes read (data_received).
+type countingReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}

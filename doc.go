@@ -1,0 +1,38 @@
+// Package llm holds the "k6/x/llm" JavaScript module and the Go pieces under
+// it: a Server-Sent Events reader (sse.go), an OpenAI-compatible streaming
+// HTTP client (client.go), and the llm_* metric set with every per-request
+// timing formula (metrics.go).
+//
+// # JavaScript API
+//
+//	import llm from 'k6/x/llm';
+//	const client = new llm.Client({
+//	  baseURL: 'http://127.0.0.1:8000/v1', apiKey: __ENV.LLM_API_KEY,
+//	  model: 'my-model', timeout: '120s', headers: {}, tags: { target: 'vllm' },
+//	  slo: { ttft: '500ms', tpot: '50ms', e2e: '30s' },
+//	});
+//	const res = client.chat({ messages: [{ role: 'user', content: 'Hi' }], max_tokens: 64 });
+//	// res.ok, res.errorCode, res.ttft, res.tpot, res.outputTokens, …
+//
+// Prompt helpers, usable in init code and with SharedArray:
+//
+//	const prompts = llm.syntheticPrompts(1000, { tokens: 512, stddev: 64, seed: 1 });
+//	const gen = new llm.PromptGenerator({ tokens: 128, seed: 2 }); gen.next();
+//	const rows = llm.parseDataset(open('./sharegpt.json'));        // or 'jsonl'
+//
+// client.chat and client.complete block the VU; chatAsync and completeAsync
+// return Promises. The request body is passed through untouched except for
+// the defaults described on PrepareBody. Errors never throw: they are data
+// (Result.OK false, Result.ErrorCode from the table on the ErrorCode
+// constants) and every request records its llm_* samples once.
+//
+// # Go API
+//
+// NewReader reads an event stream with no allocation per event once warm.
+// NewClient and Client.Do send one request and return a *Result. Metrics
+// (RegisterMetrics) turns a Result into one metrics.Batch.
+//
+// # Concurrency
+//
+// A Reader belongs to one goroutine. A Client is safe for concurrent use.
+package llm

@@ -1,0 +1,101 @@
+package llm
+
+import "time"
+
+// Endpoint is the OpenAI API a request goes to.
+type Endpoint uint8
+
+// The two endpoints.
+const (
+	Chat        Endpoint = iota // POST {baseURL}/chat/completions
+	Completions                 // POST {baseURL}/completions
+)
+
+// String returns the endpoint tag value: "chat" or "completions".
+func (e Endpoint) String() string {
+	if e == Completions {
+		return "completions"
+	}
+	return "chat"
+}
+
+// Path returns the endpoint's path below the base URL.
+func (e Endpoint) Path() string {
+	if e == Completions {
+		return "/completions"
+	}
+	return "/chat/completions"
+}
+
+// The error codes of a failed request (Result.ErrorCode, tag error_code).
+const (
+	ErrHTTP4xx        = "http_4xx"        // the server answered 400–499 other than 429
+	ErrHTTP429        = "http_429"        // rate limited
+	ErrHTTP5xx        = "http_5xx"        // the server answered 500 or more
+	ErrTimeout        = "timeout"         // the client's timeout expired
+	ErrConnection     = "connection"      // refused, reset or DNS before a response
+	ErrStreamCut      = "stream_cut"      // the stream ended before [DONE] or a finish_reason
+	ErrMalformedChunk = "malformed_chunk" // a chunk or body was not valid JSON, or an SSE line too long
+	ErrServerError    = "server_error"    // an {"error":…} object inside a 2xx response
+	ErrCancelled      = "cancelled"       // the caller's context ended (the VU had to stop)
+)
+
+// The values of Result.TokenSource (tag token_source).
+const (
+	TokensFromUsage  = "usage"  // the server's usage object
+	TokensFromChunks = "chunks" // counted token-bearing chunks
+)
+
+// Result is everything known about one request, as the JS Result object
+// exposes it (SPEC §4). Failures are data: OK is false and ErrorCode says why.
+type Result struct {
+	OK        bool
+	Status    int // HTTP status, 0 when no response arrived
+	Error     string
+	ErrorCode string // one of the Err* constants, "" when OK
+	Endpoint  Endpoint
+
+	ID               string
+	Model            string
+	Content          string
+	ReasoningContent string
+	FinishReason     string
+	// ToolCalls counts tool-call deltas (streaming) or tool calls.
+	ToolCalls int
+
+	// Chunks counts the stream's data events (excluding [DONE]).
+	Chunks          int
+	InputTokens     int
+	OutputTokens    int
+	ReasoningTokens int
+	TokenSource     string // TokensFromUsage or TokensFromChunks
+	Streamed        bool
+	// BytesSent is the request body's size; BytesReceived the response
+	// body bytes read (headers excluded in both).
+	BytesSent, BytesReceived int64
+
+	Headers map[string]string
+	Timing  Timing
+}
+
+// ms converts a duration to float milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// TTFTms, TTFOms, TPOTms and E2Ems are the SPEC §4 fields in milliseconds
+// (0 when undefined).
+func (r *Result) TTFTms() float64 { d, _ := r.Timing.TTFT(); return ms(d) }
+
+// TTFOms is the time to first non-reasoning output in ms.
+func (r *Result) TTFOms() float64 { d, _ := r.Timing.TTFO(); return ms(d) }
+
+// TPOTms is the time per output token in ms.
+func (r *Result) TPOTms() float64 { d, _ := r.Timing.TPOT(r.OutputTokens); return ms(d) }
+
+// E2Ems is the end-to-end latency in ms.
+func (r *Result) E2Ems() float64 { d, _ := r.Timing.E2E(); return ms(d) }
+
+// TokensPerSecond is the per-request decode rate (0 when undefined).
+func (r *Result) TokensPerSecond() float64 {
+	v, _ := r.Timing.TokensPerSecond(r.OutputTokens)
+	return v
+}
