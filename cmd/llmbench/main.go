@@ -10,14 +10,18 @@ import (
 	"os/signal"
 	"syscall"
 
+	llm "github.com/llmbench/llmbench"
 	"github.com/llmbench/llmbench/internal/cli"
-	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/js/builtin"
+	"github.com/llmbench/llmbench/internal/js/modules"
 )
 
 func main() {
 	mods := modules.NewRegistry()
 	builtin.Register(mods)
+	if err := mods.Register("k6/x/llm", llm.New()); err != nil {
+		panic(err)
+	}
 
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

@@ -57,6 +57,8 @@ func Main(ctx context.Context, env Env, mods *modules.Registry) int {
 		newRunCmd(ctx, env, mods),
 		newInspectCmd(ctx, env, mods),
 		newVersionCmd(env),
+		newMockCmd(ctx, env),
+		newGPUCmd(env),
 	)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

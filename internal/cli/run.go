@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -172,13 +171,14 @@ func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Comm
 		Args:  cobra.ExactArgs(1),
 	}
 	f := addScriptFlags(cmd)
+	sf := addSourceFlags(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
-		return run(ctx, env, mods, f, args[0])
+		return run(ctx, env, mods, f, sf, args[0])
 	}
 	return cmd
 }
 
-func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string) error {
+func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, sf *sourceFlags, script string) error {
 	isTTY := ui.IsTerminal(env.Stdout)
 	color := isTTY && !f.noColor
 	progress := (*ui.Progress)(nil)
@@ -186,6 +186,10 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	logger := newLogger(logW)
 
 	l, err := load(ctx, env, mods, f, script, logger)
+	if err != nil {
+		return err
+	}
+	srcs, err := newSources(sf, l.reg, logger)
 	if err != nil {
 		return err
 	}
@@ -257,10 +261,12 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 
 	progress = ui.NewProgress(env.Stdout, isTTY, f.quiet, func() ui.Snapshot { return snapshot(sched, l.test) })
 	progress.Start(globalCtx)
+	srcs.start(globalCtx, buf, logger)
 	runErr := sched.Init(globalCtx)
 	if runErr == nil {
 		runErr = sched.Run(globalCtx, runCtx)
 	}
+	srcs.stop(logger)
 	progress.Stop()
 	if err := mgr.Stop(runErr); err != nil {
 		logger.Error("stopping outputs", "error", err)
@@ -269,7 +275,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if l.test.IterationsCompleted.Load() == 0 && runErr == nil {
 		logger.Warn("No script iterations fully finished, consider making the test duration longer")
 	}
-	if err := writeSummary(globalCtx, env, l, agg, color); err != nil {
+	if err := writeSummary(globalCtx, env, l, agg, srcs, color); err != nil {
 		logger.Error("failed to handle the end-of-test summary", "error", err)
 	}
 	return outcome(runErr, &signalled, agg, l.test)
@@ -342,7 +348,7 @@ func snapshot(s *execution.Scheduler, test *vu.State) ui.Snapshot {
 
 // writeSummary runs handleSummary (or renders the text summary) and writes
 // the results and --summary-export.
-func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggregate, color bool) error {
+func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggregate, srcs *sources, color bool) error {
 	if l.run.NoSummary() || l.run.SummaryMode() == "disabled" {
 		return nil
 	}
@@ -357,6 +363,9 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 	}
 	snap := agg.Snapshot()
 	data, err := summary.Data(snap, opts)
+	if err == nil {
+		data, err = srcs.addToData(data, snap)
+	}
 	if err != nil {
 		return err
 	}
@@ -365,7 +374,11 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 		l.logger.Error("handleSummary failed; printing the default summary", "error", herr)
 	}
 	if !handled || herr != nil {
-		results = map[string][]byte{"stdout": []byte(summary.Text(snap, opts))}
+		text := summary.Text(snap, opts)
+		if extra := srcs.summaryText(snap); extra != "" {
+			text = strings.TrimRight(text, "\n") + "\n\n" + extra + "\n"
+		}
+		results = map[string][]byte{"stdout": []byte(text)}
 	}
 	if p := l.run.SummaryExport(); p != "" {
 		b, err := summary.Export(data)
@@ -378,5 +391,3 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 		return os.Create(resolve(env, p))
 	})
 }
-
-var _ = errors.New

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	llm "github.com/llmbench/llmbench"
+	"github.com/llmbench/llmbench/internal/aggregate"
+	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/telemetry"
+)
+
+// sourceFlags select the telemetry that runs beside the test: NVML GPU
+// sampling and Prometheus /metrics scraping.
+type sourceFlags struct {
+	gpu            string
+	gpuInterval    time.Duration
+	serverMetrics  []string
+	serverInterval time.Duration
+	serverSeries   []string
+}
+
+func addSourceFlags(fs *pflag.FlagSet) *sourceFlags {
+	f := &sourceFlags{}
+	fs.StringVar(&f.gpu, "gpu", "all", "GPUs to sample with NVML: all, none, or indexes like 0,1")
+	fs.DurationVar(&f.gpuInterval, "gpu-interval", llm.DefaultGPUInterval, "GPU sampling period")
+	fs.StringArrayVar(&f.serverMetrics, "server-metrics", nil, "scrape a Prometheus text endpoint (vLLM, SGLang, DCGM exporter) during the run: `URL` or host:port (repeatable)")
+	fs.DurationVar(&f.serverInterval, "server-metrics-interval", telemetry.DefaultInterval, "scrape period of --server-metrics")
+	fs.StringSliceVar(&f.serverSeries, "server-metrics-series", nil, "Prometheus series to record (comma list; default: vLLM, SGLang and DCGM essentials)")
+	return f
+}
+
+// sources are the run's telemetry sources.
+type sources struct {
+	gpu     *llm.GPUSampler
+	scraper *telemetry.Scraper
+	wg      sync.WaitGroup
+	cancel  context.CancelFunc
+}
+
+// newSources registers the telemetry metrics in reg (so thresholds may name
+// them) and builds the sources the flags ask for. Missing NVML is one log
+// line, never an error.
+func newSources(f *sourceFlags, reg *metrics.Registry, logger *slog.Logger) (*sources, error) {
+	s := &sources{}
+	if err := llm.RegisterGPUMetrics(reg); err != nil {
+		return nil, err
+	}
+	sel, err := llm.ParseGPUSelection(f.gpu)
+	if err != nil {
+		return nil, exit.New(exit.InvalidConfig, err)
+	}
+	sampler, why, err := llm.NewGPUSampler(llm.GPUOptions{Select: sel, Interval: f.gpuInterval, Registry: reg, Log: logger})
+	if err != nil {
+		return nil, exit.New(exit.InvalidConfig, err)
+	}
+	if why != "" {
+		logger.Info(why)
+	}
+	s.gpu = sampler
+	if len(f.serverMetrics) > 0 {
+		s.scraper, err = telemetry.New(telemetry.Options{
+			Targets: f.serverMetrics, Interval: f.serverInterval, Series: f.serverSeries, Registry: reg, Log: logger,
+		})
+		if err != nil {
+			return nil, exit.New(exit.InvalidConfig, err)
+		}
+	}
+	return s, nil
+}
+
+// start runs every source until stop.
+func (s *sources) start(ctx context.Context, out metrics.Emitter, logger *slog.Logger) {
+	ctx, s.cancel = context.WithCancel(ctx)
+	run := func(name string, src metrics.Source) {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if err := src.Run(ctx, out); err != nil && ctx.Err() == nil {
+				logger.Warn(name+" stopped", "error", err)
+			}
+		}()
+	}
+	if s.gpu != nil {
+		run("GPU sampling", s.gpu)
+	}
+	if s.scraper != nil {
+		run("server metrics scraping", s.scraper)
+	}
+}
+
+// stop ends the sources and waits for their last samples.
+func (s *sources) stop(logger *slog.Logger) {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	if s.scraper != nil {
+		for _, l := range s.scraper.Report() {
+			logger.Warn(l)
+		}
+	}
+}
+
+// summaryText is the telemetry sections of the text summary.
+func (s *sources) summaryText(snap *aggregate.Snapshot) string {
+	var b strings.Builder
+	if s.gpu != nil {
+		b.WriteString(s.gpu.Summary().WithTokens(snap).Text())
+	}
+	if s.scraper != nil {
+		b.WriteString(s.scraper.Summary().Text())
+	}
+	return b.String()
+}
+
+// addToData adds the telemetry summaries to handleSummary's data as "gpu"
+// and "server_metrics".
+func (s *sources) addToData(data []byte, snap *aggregate.Snapshot) ([]byte, error) {
+	if s.gpu == nil && s.scraper == nil {
+		return data, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	put := func(k string, v any) error {
+		b, err := json.Marshal(v)
+		m[k] = b
+		return err
+	}
+	if s.gpu != nil {
+		if err := put("gpu", s.gpu.Summary().WithTokens(snap)); err != nil {
+			return nil, err
+		}
+	}
+	if s.scraper != nil {
+		if err := put("server_metrics", s.scraper.Summary()); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(m)
+}
