@@ -213,10 +213,14 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if err != nil {
 		return err
 	}
-	outs := []output.Output{agg}
-	if o := l.run.Out(); len(o) > 0 {
-		return exit.Errorf(exit.InvalidConfig, "--out %s: no outputs are available in this version yet", strings.Join(o, ", "))
+	extra, err := NewOutputs(l.run.Out(), output.Params{
+		Environment: env.environMap(), Stdout: env.Stdout, Stderr: env.Stderr, Dir: env.Dir,
+		Logger: logger, Registry: l.reg, Thresholds: ths, SystemTags: l.run.SystemTags(), Collectors: l.run.Collectors(),
+	})
+	if err != nil {
+		return err
 	}
+	outs := append([]output.Output{agg}, extra...)
 	buf := &metrics.Buffer{}
 	mgr := output.NewManager(buf, outs, 0, logger)
 	if err := mgr.Start(ctx); err != nil {
@@ -243,6 +247,9 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	})
 	if !f.quiet {
 		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
+		for _, o := range extra {
+			h.Outputs = append(h.Outputs, o.Description())
+		}
 		for _, sc := range scenarios {
 			h.Scenarios = append(h.Scenarios, ui.ScenarioLine{Name: sc.Name, Description: sc.Config.Description()})
 		}

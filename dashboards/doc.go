@@ -1,0 +1,14 @@
+// Package dashboards holds the Grafana (10+) dashboards for llmbench's
+// time-series outputs, embedded so that tools can write them out:
+// llmbench-influxdb.json (InfluxQL, for --out influxdb) and
+// llmbench-prometheus.json (PromQL, for --out experimental-prometheus-rw).
+// Each has a data source variable and a model variable; docs/outputs.md
+// shows how to import them.
+package dashboards
+
+import "embed"
+
+// FS holds the dashboard JSON files.
+//
+//go:embed *.json
+var FS embed.FS

@@ -1,0 +1,139 @@
+package promrw
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/output"
+	"github.com/llmbench/llmbench/internal/output/outputtest"
+)
+
+func promURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("LLMBENCH_TEST_PROMETHEUS_URL")
+	if u == "" {
+		t.Skip("LLMBENCH_TEST_PROMETHEUS_URL is not set: run `eval \"$(.ci/services.sh)\"` to test against a real Prometheus")
+	}
+	return u
+}
+
+// queryScalar evaluates a PromQL expression that yields one number.
+func queryScalar(t *testing.T, base, expr string) float64 {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/query?" + url.Values{"query": {expr}}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Status, Error string
+		Data          struct {
+			Result []struct{ Value [2]any }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != "success" || len(r.Data.Result) != 1 {
+		t.Fatalf("%s: status %s, error %q, %d results", expr, r.Status, r.Error, len(r.Data.Result))
+	}
+	v, err := strconv.ParseFloat(r.Data.Result[0].Value[1].(string), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestRealPrometheus feeds a run through the Manager, the aggregate and the
+// output into a real Prometheus (remote-write receiver on) and checks with
+// PromQL that the counters, trend counts and sums, rates and gauges equal
+// what was fed and what the aggregate counted.
+func TestRealPrometheus(t *testing.T) {
+	base := promURL(t)
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	f := outputtest.New(120, time.Now().Add(-30*time.Second)).Tagged("testid", id)
+	o, err := New(output.Params{Environment: map[string]string{
+		"K6_PROMETHEUS_RW_SERVER_URL":    base + "/api/v1/write",
+		"K6_PROMETHEUS_RW_PUSH_INTERVAL": "20ms",
+		"K6_PROMETHEUS_RW_TREND_STATS":   "count,sum,p(99),max",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := outputtest.Feed(t, f, o)
+	if o.fails > 0 {
+		t.Fatalf("%d pushes failed, last: %v", o.fails, o.err)
+	}
+	sel := fmt.Sprintf(`{testid=%q}`, id)
+	agg := outputtest.AggregateTotals(snap)
+	fed := f.Totals()
+	check := func(expr string, want float64) {
+		t.Helper()
+		if got := queryScalar(t, base, expr); math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {
+			t.Errorf("%s = %v, want %v", expr, got, want)
+		}
+	}
+	for _, name := range []string{"llm_requests", "llm_output_tokens", "iterations"} {
+		check("sum(k6_"+name+"_total"+sel+")", fed[name][1])
+		check("sum(k6_"+name+"_total"+sel+")", agg[name][1])
+	}
+	for _, name := range []string{"llm_ttft", "llm_itl", "llm_tpot", "llm_request_duration"} {
+		check("sum(k6_"+name+"_count"+sel+")", agg[name][0])
+		check("sum(k6_"+name+"_sum"+sel+")", agg[name][1]/1000) // ms → s
+		check("sum(k6_"+name+"_count"+sel+")", fed[name][0])
+	}
+	// Rates and gauges are per series: compute the expected values per tag set.
+	type acc struct{ trues, total, last float64 }
+	per := map[string]*acc{}
+	for _, b := range f.Batches {
+		for _, s := range b.Samples {
+			k := s.Metric.Name + "\x00" + b.Tags.Key()
+			a := per[k]
+			if a == nil {
+				a = &acc{}
+				per[k] = a
+			}
+			a.total++
+			if s.Value != 0 {
+				a.trues++
+			}
+			a.last = s.Value
+		}
+	}
+	var rateSum, vusSum, powerSum float64
+	for k, a := range per {
+		switch name, _, _ := strings.Cut(k, "\x00"); name {
+		case "llm_request_failed":
+			rateSum += a.trues / a.total
+		case "vus":
+			vusSum += a.last
+		case "gpu_power":
+			powerSum += a.last
+		}
+	}
+	check("sum(k6_llm_request_failed_rate"+sel+")", rateSum)
+	check("sum(k6_vus"+sel+")", vusSum)
+	check("sum(k6_gpu_power"+sel+")", powerSum)
+	check("max(k6_llm_ttft_max"+sel+")", maxOf(f, f.TTFT)/1000)
+}
+
+func maxOf(f *outputtest.Fixture, m *metrics.Metric) float64 {
+	out := math.Inf(-1)
+	for _, b := range f.Batches {
+		for _, s := range b.Samples {
+			if s.Metric == m {
+				out = max(out, s.Value)
+			}
+		}
+	}
+	return out
+}
