@@ -182,3 +182,40 @@ func TestInspect(t *testing.T) {
 		t.Errorf("flags -u 3 -d 10s should replace the script's scenarios with constant-vus 3: %v", sc)
 	}
 }
+
+// TestSecondSignal: a second signal exits with 105 at once, without
+// waiting for gracefulStop.
+func TestSecondSignal(t *testing.T) {
+	t.Parallel()
+	wd, _ := os.Getwd()
+	mods := modules.NewRegistry()
+	builtin.Register(mods)
+	sig := make(chan os.Signal, 2)
+	exited := make(chan int, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		sig <- syscall.SIGINT
+		time.Sleep(200 * time.Millisecond)
+		sig <- syscall.SIGTERM
+	}()
+	var stdout, stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, Env{
+			Args:   []string{"run", "-q", filepath.Join(wd, "testdata", "scripts", "stuck.js")},
+			Stdout: &stdout, Stderr: &stderr, Dir: t.TempDir(), Signals: sig,
+			Exit: func(code int) { exited <- code },
+		}, mods)
+	}()
+	select {
+	case code := <-exited:
+		if code != 105 {
+			t.Errorf("Exit(%d), want 105", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second signal did not exit (gracefulStop is 30s)")
+	}
+	<-done
+}
