@@ -51,7 +51,8 @@ type arrivalVU struct {
 }
 
 // run schedules the iterations of times (global index, offset) that the
-// segment owns, from the executor start; it returns after the last one.
+// segment owns, from the executor start; it returns at the regular end
+// (or when stopped), once running iterations are done.
 func (a *arrival) run(ctx context.Context, times iter.Seq2[int64, time.Duration], regular, grace time.Duration) error {
 	d := a.begin(ctx, regular, grace)
 	defer a.end(d)
@@ -88,6 +89,12 @@ loop:
 			break
 		}
 		r.dispatch(job{inTest: k, scheduled: when})
+	}
+	// As k6, the executor lasts its whole duration even when no iteration
+	// is scheduled before its end, so rates divide by the real run time.
+	select {
+	case <-d.regular.Done():
+	case <-d.hard.Done():
 	}
 	r.close()
 	return nil

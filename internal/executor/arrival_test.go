@@ -148,3 +148,20 @@ func TestRampingVUsGracefulRampDown(t *testing.T) {
 		})
 	}
 }
+
+// TestArrivalRateLastsItsDuration: with no iteration left to schedule before
+// the end, an arrival-rate executor still runs until its regular end (as
+// k6), so per-second rates divide by the configured duration.
+func TestArrivalRateLastsItsDuration(t *testing.T) {
+	for _, raw := range []string{
+		`{"executor": "constant-arrival-rate", "rate": 1, "duration": "3s", "preAllocatedVUs": 1}`,
+		`{"executor": "ramping-arrival-rate", "preAllocatedVUs": 1, "stages": [{"duration": "3s", "target": 1}]}`,
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			r := runScenario(t, raw, runOpts{iter: sleepIter(time.Millisecond)})
+			if r.took != 3*time.Second {
+				t.Errorf("%s: ran %v, want exactly 3s", raw, r.took)
+			}
+		})
+	}
+}
