@@ -8,6 +8,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	llm "github.com/llmbench/llmbench"
@@ -26,6 +27,16 @@ func main() {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 
+	// LLMBENCH_CPUPROFILE=FILE writes a CPU profile of the whole process
+	// (go tool pprof), for profiling llmbench itself.
+	if p := os.Getenv("LLMBENCH_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			if err := pprof.StartCPUProfile(f); err == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
+
 	wd, _ := os.Getwd()
 	code := cli.Main(context.Background(), cli.Env{
 		Args:    os.Args[1:],
@@ -37,5 +48,6 @@ func main() {
 		Signals: sig,
 		Exit:    os.Exit,
 	}, mods)
+	pprof.StopCPUProfile()
 	os.Exit(code)
 }
