@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
 LDFLAGS := -s -w -X github.com/llmbench/llmbench/internal/cli.Version=$(VERSION)
 
-.PHONY: build test vet bench demo clean
+.PHONY: build test vet bench demo clean e2e
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llmbench
@@ -20,10 +20,25 @@ test:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	./bench/run.sh
+	./bench/llm.sh
 
-# A real run against a local script: builds llmbench and runs the demo scenario.
+# The first run: builds llmbench, starts the built-in mock on a free port,
+# runs scenarios/medium-load.js against it for DEMO_DURATION (30s), prints
+# the summary and keeps the results under results/<run-id>/.
+DEMO_DURATION ?= 30s
+DEMO_RESULTS  ?= results
 demo: build
-	./$(BIN) run examples/demo.js
+	BIN=$(BIN) DEMO_DURATION=$(DEMO_DURATION) DEMO_RESULTS=$(DEMO_RESULTS) ./examples/demo.sh
 
 clean:
 	rm -rf bin
+
+# End-to-end tests against real servers (ollama inference, aimock faults):
+# starts them on 127.0.0.1 under .e2e-servers/ and runs ./e2e (docs/e2e.md).
+e2e:
+	./.ci/e2e.sh
+
+# The report's HTML page rendered in headless Chromium (apt-get install chromium).
+.PHONY: test-browser
+test-browser:
+	$(GO) test -count=1 -tags browser ./internal/report/

@@ -19,6 +19,7 @@
 //	const prompts = llm.syntheticPrompts(1000, { tokens: 512, stddev: 64, seed: 1 });
 //	const gen = new llm.PromptGenerator({ tokens: 128, seed: 2 }); gen.next();
 //	const rows = llm.parseDataset(open('./sharegpt.json'));        // or 'jsonl'
+//	const cfg = llm.parseYAML(open('./targets.yaml'), 'targets.yaml'); // plain objects
 //
 // client.chat and client.complete block the VU; chatAsync and completeAsync
 // return Promises. The request body is passed through untouched except for

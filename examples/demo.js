@@ -1,5 +1,6 @@
 // A self-contained demo of the engine: two scenarios, custom metrics, checks,
-// groups and thresholds, with no server needed. `make demo` runs it.
+// groups and thresholds, with no server needed:
+//   llmbench run examples/demo.js
 import { check, group, sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import exec from 'k6/execution';

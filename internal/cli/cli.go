@@ -59,6 +59,7 @@ func Main(ctx context.Context, env Env, mods *modules.Registry) int {
 		newVersionCmd(env),
 		newMockCmd(ctx, env),
 		newGPUCmd(env),
+		newReportCmd(env),
 	)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -172,13 +173,14 @@ func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Comm
 	}
 	f := addScriptFlags(cmd)
 	sf := addSourceFlags(cmd.Flags())
+	rf := addResultsFlags(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
-		return run(ctx, env, mods, f, sf, args[0])
+		return run(ctx, env, mods, f, sf, rf, args[0])
 	}
 	return cmd
 }
 
-func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, sf *sourceFlags, script string) error {
+func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, sf *sourceFlags, rf *resultsFlags, script string) error {
 	isTTY := ui.IsTerminal(env.Stdout)
 	color := isTTY && !f.noColor
 	progress := (*ui.Progress)(nil)
@@ -213,7 +215,12 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if err != nil {
 		return err
 	}
-	extra, err := NewOutputs(l.run.Out(), output.Params{
+	scriptEnv, _ := f.scriptEnv(env) // load already checked it
+	res, err := newResults(rf, env, l, script, scriptEnv, time.Now())
+	if err != nil {
+		return err
+	}
+	extra, err := NewOutputs(append(l.run.Out(), res.outSpecs()...), output.Params{
 		Environment: env.environMap(), Stdout: env.Stdout, Stderr: env.Stderr, Dir: env.Dir,
 		Logger: logger, Registry: l.reg, Thresholds: ths, SystemTags: l.run.SystemTags(), Collectors: l.run.Collectors(),
 	})
@@ -285,7 +292,11 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if err := writeSummary(globalCtx, env, l, agg, srcs, color); err != nil {
 		logger.Error("failed to handle the end-of-test summary", "error", err)
 	}
-	return outcome(runErr, &signalled, agg, l.test)
+	runErr = outcome(runErr, &signalled, agg, l.test)
+	if err := res.finish(env, l, agg, srcs, runErr, time.Now()); err != nil {
+		logger.Error("failed to write the results", "error", err)
+	}
+	return runErr
 }
 
 // outcome decides the run's error and so its exit code, in k6's order.
