@@ -22,6 +22,12 @@ type Metrics struct {
 	OutputTokens    *metrics.Metric // Counter
 	ReasoningTokens *metrics.Metric // Counter
 	Goodput         *metrics.Metric // Rate: only when an SLO is configured
+
+	// TTFTFromSchedule and DurationFromSchedule are llm_ttft and
+	// llm_request_duration measured from the iteration's scheduled start
+	// (arrival-rate executors only): free of coordinated omission.
+	TTFTFromSchedule     *metrics.Metric // Trend (time)
+	DurationFromSchedule *metrics.Metric // Trend (time)
 }
 
 // RegisterMetrics creates (or finds) the llm_* metrics in r.
@@ -48,6 +54,9 @@ func RegisterMetrics(r *metrics.Registry) (*Metrics, error) {
 		OutputTokens:    mk("llm_output_tokens", metrics.Counter, metrics.Default),
 		ReasoningTokens: mk("llm_reasoning_tokens", metrics.Counter, metrics.Default),
 		Goodput:         mk("llm_goodput", metrics.Rate, metrics.Default),
+
+		TTFTFromSchedule:     mk("llm_ttft_from_schedule", metrics.Trend, metrics.Time),
+		DurationFromSchedule: mk("llm_request_duration_from_schedule", metrics.Trend, metrics.Time),
 	}
 	if err != nil {
 		return nil, err
@@ -64,7 +73,8 @@ func RegisterMetrics(r *metrics.Registry) (*Metrics, error) {
 // tokens are left out of the distributions, as vLLM and AIPerf do. A
 // successful one adds llm_request_duration, the token counters (input and
 // reasoning only when non-zero), and each latency that is defined: llm_ttft,
-// llm_ttfo, llm_tpot (outputTokens > 1), llm_tokens_per_second, and one
+// llm_ttft_from_schedule and llm_request_duration_from_schedule (when
+// Timing.Scheduled is set), llm_ttfo, llm_tpot (outputTokens > 1), llm_tokens_per_second, and one
 // llm_itl per gap between token-bearing chunks.
 func (m *Metrics) Batch(r *Result, slo SLO, tags *metrics.TagSet) metrics.Batch {
 	t := &r.Timing
@@ -73,7 +83,7 @@ func (m *Metrics) Batch(r *Result, slo SLO, tags *metrics.TagSet) metrics.Batch 
 		at = time.Now()
 	}
 	tags = m.tags(r, tags)
-	n := 3 + len(t.Gaps) + 9
+	n := 3 + len(t.Gaps) + 11
 	s := make([]metrics.Sample, 0, n)
 	failed := 0.0
 	if !r.OK {
@@ -95,6 +105,12 @@ func (m *Metrics) Batch(r *Result, slo SLO, tags *metrics.TagSet) metrics.Batch 
 	}
 	if d, ok := t.TTFT(); ok {
 		s = append(s, metrics.Sample{Metric: m.TTFT, Value: metrics.D(d)})
+	}
+	if d, ok := t.TTFTFromSchedule(); ok {
+		s = append(s, metrics.Sample{Metric: m.TTFTFromSchedule, Value: metrics.D(d)})
+	}
+	if d, ok := t.E2EFromSchedule(); ok {
+		s = append(s, metrics.Sample{Metric: m.DurationFromSchedule, Value: metrics.D(d)})
 	}
 	if d, ok := t.TTFO(); ok {
 		s = append(s, metrics.Sample{Metric: m.TTFO, Value: metrics.D(d)})

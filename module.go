@@ -50,6 +50,7 @@ func (i *instance) Exports() modules.Exports {
 		"PromptGenerator":  i.constructPrompts,
 		"syntheticPrompts": i.syntheticPrompts,
 		"parseDataset":     i.parseDataset,
+		"parseYAML":        i.parseYAML,
 	}}
 }
 
@@ -116,12 +117,17 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 	// Capture everything the emission needs on the VU goroutine.
 	tags := state.Tags().WithMap(jc.tags).WithMap(p.tags)
 	out, md, builtins := state.Out, state.Metadata, state.Builtins
+	var scheduled time.Time
+	if state.Current != nil {
+		scheduled = state.Current.Scheduled
+	}
 	if async {
 		md = maps.Clone(md) // the VU may change its metadata before we emit
 	}
 	ctx := jc.inst.vu.Context()
 	run := func() *Result {
 		res := jc.client.Do(ctx, ep, body, p.opts)
+		res.Timing.Scheduled = scheduled
 		if res.ErrorCode != ErrCancelled {
 			b := m.Batch(res, jc.slo, tags)
 			b.Metadata = md
@@ -174,11 +180,13 @@ func resultObject(rt *sobek.Runtime, r *Result) sobek.Value {
 	set("ttfo", r.TTFOms())
 	set("tpot", r.TPOTms())
 	set("e2e", r.E2Ems())
-	itl := make([]any, len(r.Timing.Gaps))
-	for i, g := range r.Timing.Gaps {
-		itl[i] = ms(g)
-	}
-	set("itl", rt.NewArray(itl...))
+	lazy(rt, o, "itl", func() sobek.Value {
+		itl := make([]any, len(r.Timing.Gaps))
+		for i, g := range r.Timing.Gaps {
+			itl[i] = ms(g)
+		}
+		return rt.NewArray(itl...)
+	})
 	set("chunks", r.Chunks)
 	set("inputTokens", r.InputTokens)
 	set("outputTokens", r.OutputTokens)
@@ -186,12 +194,33 @@ func resultObject(rt *sobek.Runtime, r *Result) sobek.Value {
 	set("toolCalls", r.ToolCalls)
 	set("tokenSource", r.TokenSource)
 	set("tokensPerSecond", r.TokensPerSecond())
-	h := rt.NewObject()
-	for k, v := range r.Headers {
-		must(h.Set(k, v))
-	}
-	set("headers", h)
+	lazy(rt, o, "headers", func() sobek.Value {
+		h := rt.NewObject()
+		for k, v := range r.Headers {
+			must(h.Set(k, v))
+		}
+		return h
+	})
 	return o
+}
+
+// lazy defines o[name] as an enumerable, writable-through-setter accessor
+// that builds its value on first read: itl (one number per token gap) and
+// headers are most of a Result object's cost and most scripts never read
+// them. The first read caches the value; an assignment replaces it.
+func lazy(rt *sobek.Runtime, o *sobek.Object, name string, build func() sobek.Value) {
+	var v sobek.Value
+	get := rt.ToValue(func(sobek.FunctionCall) sobek.Value {
+		if v == nil {
+			v = build()
+		}
+		return v
+	})
+	put := rt.ToValue(func(c sobek.FunctionCall) sobek.Value {
+		v = c.Argument(0)
+		return sobek.Undefined()
+	})
+	must(o.DefineAccessorProperty(name, get, put, sobek.FLAG_TRUE, sobek.FLAG_TRUE))
 }
 
 // requestBody turns the first argument into JSON bytes: a string is taken

@@ -75,12 +75,13 @@ func (c *Client) readStream(ctx, rctx context.Context, body io.Reader, res *Resu
 			fail(res, ErrMalformedChunk, fmt.Errorf("chunk %d is not valid JSON: %.80q", res.Chunks, s))
 			return
 		}
-		if msg, isErr := chunkError(s); isErr {
+		t := scanChunk(s)
+		if msg, isErr := t.serverError(); isErr {
 			p.finish(res)
 			fail(res, ErrServerError, fmt.Errorf("server error in stream: %s", msg))
 			return
 		}
-		token, output := p.chunk(s, res, "delta")
+		token, output := p.chunk(&t, res, "delta")
 		if token {
 			res.Timing.Token(now, output)
 		}
@@ -95,20 +96,73 @@ func (c *Client) readStream(ctx, rctx context.Context, body io.Reader, res *Resu
 	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
 }
 
+// members are the top-level members of a chunk that the client reads, each
+// the first occurrence of its key, found in one pass over the chunk (path
+// lookups would rescan it once per key: the dominant client cost per chunk).
+type members struct {
+	id, model, usage, choices, err, object, message gjson.Result
+}
+
+// scanChunk collects the members of the JSON object s in one pass.
+func scanChunk(s string) (m members) {
+	r := gjson.Parse(s)
+	if !r.IsObject() {
+		return m
+	}
+	r.ForEach(func(k, v gjson.Result) bool {
+		var dst *gjson.Result
+		switch k.Str {
+		case "id":
+			dst = &m.id
+		case "model":
+			dst = &m.model
+		case "usage":
+			dst = &m.usage
+		case "choices":
+			dst = &m.choices
+		case "error":
+			dst = &m.err
+		case "object":
+			dst = &m.object
+		case "message":
+			dst = &m.message
+		default:
+			return true
+		}
+		if !dst.Exists() {
+			*dst = v
+		}
+		return true
+	})
+	return m
+}
+
+// serverError recognises an error object in a 2xx body or chunk: OpenAI's
+// {"error":…} and vLLM's older {"object":"error","message":…}.
+func (m *members) serverError() (string, bool) {
+	if e := m.err; e.Exists() && e.Type != gjson.Null {
+		return errorText(e), true
+	}
+	if m.object.Str == "error" {
+		return m.message.String(), true
+	}
+	return "", false
+}
+
 // chunk reads one chunk (or a whole non-streaming response, with msg
 // "message") and reports whether it carried a token and non-reasoning output.
-func (p *parse) chunk(s string, res *Result, msg string) (token, output bool) {
+func (p *parse) chunk(m *members, res *Result, msg string) (token, output bool) {
 	if res.ID == "" {
-		if v := gjson.Get(s, "id"); v.Type == gjson.String {
+		if v := m.id; v.Type == gjson.String {
 			res.ID = strings.Clone(v.Str)
 		}
 	}
 	if res.Model == "" {
-		if v := gjson.Get(s, "model"); v.Type == gjson.String {
+		if v := m.model; v.Type == gjson.String {
 			res.Model = strings.Clone(v.Str)
 		}
 	}
-	if u := gjson.Get(s, "usage"); u.IsObject() {
+	if u := m.usage; u.IsObject() {
 		p.usage = true
 		p.prompt = int(u.Get("prompt_tokens").Int())
 		p.completion = int(u.Get("completion_tokens").Int())
@@ -116,37 +170,87 @@ func (p *parse) chunk(s string, res *Result, msg string) (token, output bool) {
 			p.usageReasoning, p.usageHasReasoning = int(rt.Int()), true
 		}
 	}
-	gjson.Get(s, "choices").ForEach(func(_, ch gjson.Result) bool {
-		d := ch.Get(msg)
-		if v := d.Get("content"); v.Type == gjson.String && v.Str != "" {
+	m.choices.ForEach(func(_, ch gjson.Result) bool {
+		c := scanChoice(ch, msg)
+		if v := c.content; v.Type == gjson.String && v.Str != "" {
 			p.content = append(p.content, v.Str...)
 			token, output = true, true
 		}
-		rc := d.Get("reasoning_content")
+		rc := c.reasoningContent
 		if !rc.Exists() {
-			rc = d.Get("reasoning")
+			rc = c.reasoning
 		}
 		if rc.Type == gjson.String && rc.Str != "" {
 			p.reasoning = append(p.reasoning, rc.Str...)
 			p.reasoningChunks++
 			token = true
 		}
-		if tc := d.Get("tool_calls"); tc.IsArray() {
-			if n := len(tc.Array()); n > 0 {
+		if tc := c.toolCalls; tc.IsArray() {
+			n := 0
+			tc.ForEach(func(_, _ gjson.Result) bool { n++; return true })
+			if n > 0 {
 				res.ToolCalls += n
 				token, output = true, true
 			}
 		}
-		if v := ch.Get("text"); v.Type == gjson.String && v.Str != "" {
+		if v := c.text; v.Type == gjson.String && v.Str != "" {
 			p.content = append(p.content, v.Str...)
 			token, output = true, true
 		}
-		if fr := ch.Get("finish_reason"); fr.Type == gjson.String && fr.Str != "" {
+		if fr := c.finishReason; fr.Type == gjson.String && fr.Str != "" {
 			res.FinishReason = strings.Clone(fr.Str)
 		}
 		return true
 	})
 	return token, output
+}
+
+// choice holds what one element of choices says: its own text and
+// finish_reason, and the members of its delta (or message).
+type choice struct {
+	text, finishReason                              gjson.Result
+	content, reasoningContent, reasoning, toolCalls gjson.Result
+}
+
+// scanChoice reads ch and its msg object, one pass over each.
+func scanChoice(ch gjson.Result, msg string) (c choice) {
+	if !ch.IsObject() {
+		return c
+	}
+	var d gjson.Result
+	first := func(dst *gjson.Result, v gjson.Result) {
+		if !dst.Exists() {
+			*dst = v
+		}
+	}
+	ch.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case msg:
+			first(&d, v)
+		case "text":
+			first(&c.text, v)
+		case "finish_reason":
+			first(&c.finishReason, v)
+		}
+		return true
+	})
+	if !d.IsObject() {
+		return c
+	}
+	d.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "content":
+			first(&c.content, v)
+		case "reasoning_content":
+			first(&c.reasoningContent, v)
+		case "reasoning":
+			first(&c.reasoning, v)
+		case "tool_calls":
+			first(&c.toolCalls, v)
+		}
+		return true
+	})
+	return c
 }
 
 // finish copies the accumulated text and token counts into res.
@@ -183,29 +287,18 @@ func (c *Client) readJSON(ctx, rctx context.Context, body io.Reader, res *Result
 		fail(res, ErrMalformedChunk, fmt.Errorf("response body is not valid JSON: %.80q", s))
 		return
 	}
-	if msg, isErr := chunkError(s); isErr {
+	t := scanChunk(s)
+	if msg, isErr := t.serverError(); isErr {
 		fail(res, ErrServerError, fmt.Errorf("server error: %s", msg))
 		return
 	}
 	var p parse
 	res.Chunks = 1
-	if token, output := p.chunk(s, res, "message"); token {
+	if token, output := p.chunk(&t, res, "message"); token {
 		res.Timing.Token(now, output)
 	}
 	p.finish(res)
 	res.OK = true
-}
-
-// chunkError recognises an error object in a 2xx body or chunk: OpenAI's
-// {"error":…} and vLLM's older {"object":"error","message":…}.
-func chunkError(s string) (string, bool) {
-	if e := gjson.Get(s, "error"); e.Exists() && e.Type != gjson.Null {
-		return errorText(e), true
-	}
-	if gjson.Get(s, "object").Str == "error" {
-		return gjson.Get(s, "message").String(), true
-	}
-	return "", false
 }
 
 // errorMessage extracts a readable message from an error body: OpenAI's

@@ -23,6 +23,10 @@ type Timing struct {
 	Gaps []time.Duration
 	// TokenChunks counts token-bearing chunks.
 	TokenChunks int
+	// Scheduled is the planned start of the iteration that sent the request
+	// (arrival-rate executors; zero otherwise). Latencies measured from it
+	// are free of coordinated omission.
+	Scheduled time.Time
 }
 
 // Reset clears t, keeping the Gaps storage.
@@ -65,6 +69,25 @@ func (t *Timing) E2E() (d time.Duration, ok bool) {
 		return 0, false
 	}
 	return t.End.Sub(t.Send), true
+}
+
+// TTFTFromSchedule is FirstToken − Scheduled: TTFT plus everything the
+// request waited for since its iteration was due (schedule lag, script work,
+// earlier requests of the iteration). ok is false without a schedule or a token.
+func (t *Timing) TTFTFromSchedule() (d time.Duration, ok bool) {
+	if t.FirstToken.IsZero() || t.Scheduled.IsZero() {
+		return 0, false
+	}
+	return t.FirstToken.Sub(t.Scheduled), true
+}
+
+// E2EFromSchedule is End − Scheduled: llm_request_duration measured from
+// the iteration's planned start.
+func (t *Timing) E2EFromSchedule() (d time.Duration, ok bool) {
+	if t.End.IsZero() || t.Scheduled.IsZero() {
+		return 0, false
+	}
+	return t.End.Sub(t.Scheduled), true
 }
 
 // TPOT is vLLM's time per output token: (E2E − TTFT)/(outputTokens − 1),

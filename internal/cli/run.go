@@ -278,6 +278,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	srcs.start(globalCtx, buf, logger)
 	runErr := sched.Init(globalCtx)
 	if runErr == nil {
+		srcs.running()
 		runErr = sched.Run(globalCtx, runCtx)
 	}
 	srcs.stop(logger)
@@ -378,6 +379,7 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 		StdoutTTY:  ui.IsTerminal(env.Stdout),
 		StderrTTY:  ui.IsTerminal(env.Stderr),
 		SetupData:  l.runner.SetupData(),
+		Saturated:  srcs.saturated(),
 	}
 	snap := agg.Snapshot()
 	data, err := summary.Data(snap, opts)

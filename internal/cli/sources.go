@@ -14,6 +14,7 @@ import (
 	"github.com/llmbench/llmbench/internal/aggregate"
 	"github.com/llmbench/llmbench/internal/exit"
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/selfhealth"
 	"github.com/llmbench/llmbench/internal/telemetry"
 )
 
@@ -41,6 +42,7 @@ func addSourceFlags(fs *pflag.FlagSet) *sourceFlags {
 type sources struct {
 	gpu     *llm.GPUSampler
 	scraper *telemetry.Scraper
+	health  *selfhealth.Monitor // the client's own CPU, GC and scheduler latency
 	wg      sync.WaitGroup
 	cancel  context.CancelFunc
 }
@@ -49,7 +51,7 @@ type sources struct {
 // them) and builds the sources the flags ask for. Missing NVML is one log
 // line, never an error.
 func newSources(f *sourceFlags, reg *metrics.Registry, logger *slog.Logger) (*sources, error) {
-	s := &sources{}
+	s := &sources{health: selfhealth.New(selfhealth.DefaultInterval)}
 	if err := llm.RegisterGPUMetrics(reg); err != nil {
 		return nil, err
 	}
@@ -94,6 +96,26 @@ func (s *sources) start(ctx context.Context, out metrics.Emitter, logger *slog.L
 	if s.scraper != nil {
 		run("server metrics scraping", s.scraper)
 	}
+	if s.health != nil {
+		run("self-health monitoring", s.health)
+	}
+}
+
+// running marks the start of the test proper (VUs initialised): the
+// self-health summary covers the run from here.
+func (s *sources) running() {
+	if s.health != nil {
+		s.health.MarkRunning()
+	}
+}
+
+// saturated returns the self-health reasons to warn that the client was the
+// bottleneck.
+func (s *sources) saturated() []string {
+	if s.health == nil {
+		return nil
+	}
+	return s.health.Summary().Saturated
 }
 
 // stop ends the sources and waits for their last samples.
@@ -118,13 +140,19 @@ func (s *sources) summaryText(snap *aggregate.Snapshot) string {
 	if s.scraper != nil {
 		b.WriteString(s.scraper.Summary().Text())
 	}
+	if s.health != nil {
+		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString(s.health.Summary().Text())
+	}
 	return b.String()
 }
 
 // addToData adds the telemetry summaries to handleSummary's data as "gpu"
-// and "server_metrics".
+// and "server_metrics", and the client's self-health as "client".
 func (s *sources) addToData(data []byte, snap *aggregate.Snapshot) ([]byte, error) {
-	if s.gpu == nil && s.scraper == nil {
+	if s.gpu == nil && s.scraper == nil && s.health == nil {
 		return data, nil
 	}
 	var m map[string]json.RawMessage
@@ -143,6 +171,11 @@ func (s *sources) addToData(data []byte, snap *aggregate.Snapshot) ([]byte, erro
 	}
 	if s.scraper != nil {
 		if err := put("server_metrics", s.scraper.Summary()); err != nil {
+			return nil, err
+		}
+	}
+	if s.health != nil {
+		if err := put("client", s.health.Summary()); err != nil {
 			return nil, err
 		}
 	}

@@ -17,7 +17,9 @@
 //     p(N) and med are within metrics.TrendRelativeAccuracy of k6's exact
 //     interpolation; count, sum, min, max and avg are exact.
 //   - The saturation warning (Saturation) is one line after TOTAL RESULTS:
-//     schedule_lag p(99) above 100ms or any dropped_iterations.
+//     schedule_lag p(99) above 100ms, any dropped_iterations, or a reason
+//     from the client's self-health (Options.Saturated: CPU near all cores,
+//     Go scheduler latency).
 //   - Export re-encodes through Go maps, so object keys come out sorted
 //     (k6's order follows JavaScript insertion order; readers use keys).
 package summary

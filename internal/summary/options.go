@@ -20,6 +20,9 @@ type Options struct {
 	StdoutTTY, StderrTTY bool
 	// SetupData is setup()'s JSON result; nil when setup returned nothing.
 	SetupData json.RawMessage
+	// Saturated are reasons, found outside the metrics (the client's
+	// self-health), to warn that the load generator was the bottleneck.
+	Saturated []string
 }
 
 func (o Options) trendStats() []string {

@@ -11,9 +11,10 @@ import (
 const SaturationLagLimit = 100.0
 
 // Saturation returns a one-line warning when the load generator itself was
-// the bottleneck — schedule_lag p(99) above 100ms, or any dropped
-// iterations — and "" otherwise.
-func Saturation(s *aggregate.Snapshot) string {
+// the bottleneck — schedule_lag p(99) above 100ms, any dropped iterations,
+// or one of the extra reasons (the client's self-health: CPU near all
+// cores, Go scheduler latency) — and "" otherwise.
+func Saturation(s *aggregate.Snapshot, extra ...string) string {
 	var why []string
 	if m := s.Get("schedule_lag"); m != nil && !m.Sink.Empty() {
 		if p99, err := s.Stat(m, "p(99)"); err == nil && p99 > SaturationLagLimit {
@@ -25,10 +26,12 @@ func Saturation(s *aggregate.Snapshot) string {
 			why = append(why, jsNumber(n)+" dropped iterations")
 		}
 	}
+	why = append(why, extra...)
 	if len(why) == 0 {
 		return ""
 	}
 	return "WARNING: the load generator was the bottleneck (" + strings.Join(why, ", ") +
-		"): iterations started late or not at all, so the results understate what the server can do;" +
-		" raise preAllocatedVUs/maxVUs, lower the rate, or split the load across machines"
+		"): the results describe the client rather than the server — requests started late, not at all," +
+		" or were timestamped late; raise preAllocatedVUs/maxVUs, lower the rate, give llmbench more cores," +
+		" or split the load across machines"
 }

@@ -43,12 +43,15 @@ func TestSaturation(t *testing.T) {
 		name    string
 		lag     []float64
 		dropped []float64
+		extra   []string
 		want    string
 	}{
-		{"fine", []float64{1, 2, 3}, nil, ""},
-		{"lag", []float64{5, 150, 300}, nil, "schedule_lag p(99)="},
-		{"dropped", nil, []float64{1, 1}, "(2 dropped iterations)"},
-		{"both", seq(100, 300), []float64{1}, ", 1 dropped iterations)"},
+		{"fine", []float64{1, 2, 3}, nil, nil, ""},
+		{"lag", []float64{5, 150, 300}, nil, nil, "schedule_lag p(99)="},
+		{"dropped", nil, []float64{1, 1}, nil, "(2 dropped iterations)"},
+		{"both", seq(100, 300), []float64{1}, nil, ", 1 dropped iterations)"},
+		{"client cpu", []float64{1, 2, 3}, nil, []string{"client CPU 1.9 of 2 cores (95%)"}, "(client CPU 1.9 of 2 cores (95%)): the results describe the client rather than the server"},
+		{"dropped and cpu", nil, []float64{1}, []string{"client CPU 2.0 of 2 cores (100%)"}, "(1 dropped iterations, client CPU 2.0 of 2 cores (100%))"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,11 +60,11 @@ func TestSaturation(t *testing.T) {
 			f.add(f.b.ScheduleLag, nil, tc.lag...)
 			f.add(f.b.DroppedIterations, nil, tc.dropped...)
 			s := f.snapshot(t, `{}`)
-			got := Saturation(s)
+			got := Saturation(s, tc.extra...)
 			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 				t.Fatalf("Saturation = %q, want it to contain %q", got, tc.want)
 			}
-			if text := Text(s, Options{}); tc.want != "" && !strings.Contains(text, "\n  WARNING: the load generator was the bottleneck") {
+			if text := Text(s, Options{Saturated: tc.extra}); tc.want != "" && !strings.Contains(text, "\n  WARNING: the load generator was the bottleneck") {
 				t.Errorf("Text lacks the warning:\n%s", text)
 			}
 		})

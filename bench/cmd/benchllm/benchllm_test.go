@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmbench/llmbench/internal/mock"
+)
+
+func startMock(t *testing.T, cfg mock.Config) string {
+	t.Helper()
+	s, err := mock.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = run.Close(context.Background()) })
+	return run.URL()
+}
+
+// TestStream: the bare client reads a real mock stream — every token
+// event, the response id, and a TTFT no shorter than the mock's delay.
+func TestStream(t *testing.T) {
+	url := startMock(t, mock.Config{OutputTokens: 12, TTFT: 30 * time.Millisecond})
+	body := []byte(`{"messages":[{"role":"user","content":"Hi"}],"max_tokens":8,"stream":true,"stream_options":{"include_usage":true}}`)
+	id, ttft, chunks, err := stream(http.DefaultClient, url+"/chat/completions", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(id, "chatcmpl-") || chunks != 8 || ttft < 30*time.Millisecond || ttft > 5*time.Second {
+		t.Errorf("id %q, %d chunks, ttft %v; want chatcmpl-N, 8, ≥ 30ms", id, chunks, ttft)
+	}
+	if _, _, _, err := stream(http.DefaultClient, url+"/nothing", body); err == nil {
+		t.Error("no error for a 404")
+	}
+}
+
+// TestJoin: join matches the mock's log with client lines of both formats
+// on the request id, and the error is client TTFT − server TTFT.
+func TestJoin(t *testing.T) {
+	dir := t.TempDir()
+	mockLog := filepath.Join(dir, "mock.log")
+	ms := int64(time.Millisecond)
+	lines := []string{
+		`{"id":"chatcmpl-1","received_unix_ns":1000000000,"first_token_unix_ns":` + itoa(1000000000+20*ms) + `}`,
+		`{"id":"chatcmpl-2","received_unix_ns":2000000000,"first_token_unix_ns":` + itoa(2000000000+20*ms) + `}`,
+		`{"id":"chatcmpl-3","received_unix_ns":3000000000}`,
+	}
+	write(t, mockLog, strings.Join(lines, "\n")+"\n")
+	client := filepath.Join(dir, "client")
+	write(t, client, "chatcmpl-1 20.5\n"+`time=x level=INFO msg="chatcmpl-2 23.25" source=console`+"\nchatcmpl-3 9\nnoise\n")
+
+	out := captureStdout(t, func() error { return join([]string{"-mock", mockLog, "-client", client, "-label", "x"}) })
+	var got joinStats
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := joinStats{Label: "x", Matched: 2, P50us: 500, P99us: 500, MaxUs: 3250}
+	if got != want {
+		t.Errorf("join = %+v, want %+v", got, want)
+	}
+}
+
+func itoa(v int64) string { b, _ := json.Marshal(v); return string(b) }
+
+func write(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func captureStdout(t *testing.T, f func() error) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = w
+	ferr := f()
+	os.Stdout = old
+	w.Close()
+	b := make([]byte, 4096)
+	n, _ := r.Read(b)
+	if ferr != nil {
+		t.Fatal(ferr)
+	}
+	return string(b[:n])
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# LLM fidelity and generator-cost benchmarks: the figures of the "LLM
+# fidelity" section of docs/benchmarks.md. Each case starts `llmbench mock`
+# pinned to one core and runs the clients pinned to another, one after the
+# other on the same load, and prints one JSON line.
+#   cost:     CPU per streamed chunk and peak RSS, llmbench vs the bare Go
+#             client (bench/cmd/benchllm), 50 and 500 streams, 128 tokens,
+#             TTFT 20ms, ITL 2ms
+#   ttft:     TTFT error joined on request id (mock log vs per-request TTFT)
+#   arrival:  constant-arrival-rate 100 and 1000 req/s: achieved vs target
+#   memory:   peak RSS at 1k VUs streaming
+# Usage: bench/llm.sh [quick] [cost|ttft|arrival|memory]...  (needs taskset,
+# /usr/bin/time, jq; QUICK shortens every case)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-bin/llmbench}
+BL=bin/benchllm
+[ -x "$BIN" ] || make build >/dev/null
+go build -o "$BL" ./bench/cmd/benchllm
+R=20; S=20; ROUNDS=2
+if [ "${1:-}" = quick ]; then R=4; S=5; ROUNDS=1; shift; fi
+CASES=${*:-cost ttft arrival memory}
+W=$(mktemp -d); trap 'stop_mock; rm -rf "$W"' EXIT
+
+# Server on CPU 0, clients on CPU 1 (no pinning on a 1-core machine).
+if [ "$(nproc)" -ge 2 ]; then SRV="taskset -c 0"; CLI="taskset -c 1"; else SRV=""; CLI=""; fi
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3); server: ${SRV:-unpinned}, clients: ${CLI:-unpinned}"
+
+MOCK=""
+start_mock() { # $@: mock flags; sets URL
+  : >"$W/mock.out"
+  $SRV "$BIN" mock --addr 127.0.0.1:0 --log "$W/mock.log" "$@" >"$W/mock.out" 2>&1 & MOCK=$!
+  for _ in $(seq 100); do grep -q serving "$W/mock.out" && break; sleep 0.05; done
+  URL=$(grep -o 'http://[^ ]*' "$W/mock.out")
+}
+stop_mock() { if [ -n "$MOCK" ]; then kill "$MOCK" 2>/dev/null || true; wait "$MOCK" 2>/dev/null || true; MOCK=""; fi; }
+
+# timed OUT CMD...: runs CMD pinned to the client core; stdout to OUT,
+# stderr to OUT.err, "user sys maxrss_kb" to OUT.time.
+timed() { local out=$1; shift; $CLI /usr/bin/time -f '%U %S %M' -o "$out.time" "$@" >"$out" 2>"$out.err"; }
+cpu_s() { awk '{printf "%.3f", $1 + $2}' "$1.time"; }
+rss_kb() { awk '{print $3}' "$1.time"; }
+load() { cut -d' ' -f1 /proc/loadavg; }  # other work on the machine skews every timing
+
+# cost: ROUNDS alternations of bare then llmbench on one mock; CPU (user +
+# sys of the whole process, llmbench's VU initialisation included; "run" is
+# llmbench's own self-health CPU from the test start) summed over rounds,
+# peak RSS the largest.
+case_cost() {
+  for n in 50 500; do
+    local l0; l0=$(load)
+    start_mock --ttft 20ms --itl 2ms --output-tokens 128
+    : >"$W/cost"
+    for _ in $(seq $ROUNDS); do
+      timed "$W/bare" "$BL" bare -url "$URL" -streams $n -requests $R
+      timed "$W/llm" "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS=$n -e REQUESTS=$R bench/llm/stream.js
+      jq -c -n --slurpfile b "$W/bare" --slurpfile l "$W/llm" \
+        --argjson bcpu "$(cpu_s "$W/bare")" --argjson lcpu "$(cpu_s "$W/llm")" \
+        --argjson brss "$(rss_kb "$W/bare")" --argjson lrss "$(rss_kb "$W/llm")" \
+        '{bc: $b[0].chunks, lc: $l[0].chunks, failed: ($b[0].failed + $l[0].failed), $bcpu, $lcpu, lrun: $l[0].self.cpu_seconds, $brss, $lrss}' >>"$W/cost"
+    done
+    stop_mock
+    jq -c -s --arg load "$l0 $(load)" '
+      (map(.bc) | add) as $bc | (map(.lc) | add) as $lc | (map(.bcpu) | add) as $bcpu | (map(.lcpu) | add) as $lcpu |
+      (map(.lrun) | add) as $lrun | (map(.brss) | max) as $brss | (map(.lrss) | max) as $lrss |
+      def r2: . * 100 | round / 100;
+      {case: "cost", streams: '$n', requests_per_stream: '$R', rounds: length, chunks: $lc, failed: (map(.failed) | add),
+       bare_us_per_chunk: ($bcpu * 1e6 / $bc | r2), llmbench_us_per_chunk: ($lcpu * 1e6 / $lc | r2),
+       llmbench_run_us_per_chunk: ($lrun * 1e6 / $lc | r2),
+       cpu_ratio: (($lcpu / $lc) / ($bcpu / $bc) | r2), run_cpu_ratio: (($lrun / $lc) / ($bcpu / $bc) | r2),
+       bare_rss_mb: ($brss / 1024 | round), llmbench_rss_mb: ($lrss / 1024 | round), rss_ratio: ($lrss / $brss | r2),
+       load: $load}' "$W/cost"
+  done
+}
+
+case_ttft() {
+  for n in 50 200; do
+    local l0; l0=$(load)
+    start_mock --ttft 20ms --itl 2ms --output-tokens 128
+    timed "$W/bare" "$BL" bare -url "$URL" -streams $n -requests $R -ttft-log "$W/bare.ttft"
+    timed "$W/llm" "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS=$n -e REQUESTS=$R -e TTFT_LOG=1 bench/llm/stream.js
+    stop_mock
+    b=$("$BL" join -mock "$W/mock.log" -client "$W/bare.ttft" -label bare)
+    l=$("$BL" join -mock "$W/mock.log" -client "$W/llm.err" -label llmbench)
+    jq -c -n --argjson b "$b" --argjson l "$l" --arg load "$l0 $(load)" \
+      '{case: "ttft_error", streams: '$n', bare: ($b | del(.label)), llmbench: ($l | del(.label)), load: $load}'
+  done
+}
+
+case_arrival() {
+  for rate in 100 1000; do
+    local l0; l0=$(load)
+    floor=$($CLI "$BL" pace -rate $rate -seconds $S)
+    start_mock --ttft 20ms --itl 2ms --output-tokens 16
+    timed "$W/arr" "$BIN" run -q -e LLM_BASE_URL="$URL" -e RATE=$rate -e SECONDS=$S bench/llm/arrival.js
+    stop_mock
+    jq -c --argjson floor "$floor" --arg load "$l0 $(load)" '{case: "arrival"} + . + {timer_floor: ($floor | del(.client, .target_rps)), load: $load}' "$W/arr"
+  done
+}
+
+case_memory() {
+  for v in 1 1000; do
+    # 1k VUs streaming 128 tokens every 50ms (a load the one server core sustains).
+    start_mock --ttft 20ms --itl 50ms --output-tokens 128
+    timed "$W/mem" "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS=$v -e REQUESTS=2 bench/llm/stream.js
+    stop_mock
+    jq -c --argjson rss "$(rss_kb "$W/mem")" '{case: "memory", vus: .streams, requests: .requests, failed: .failed,
+      peak_rss_mb: ($rss / 1024 | round), gc_pause_total_ms: (.self.gc_pause_total_ms | round)}' "$W/mem"
+  done
+}
+
+for c in $CASES; do "case_$c"; done
