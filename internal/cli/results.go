@@ -70,8 +70,9 @@ type results struct {
 
 // newResults creates DIR/<run-id>/ and fills the metadata known before
 // the run. The run id is the UTC start time and the workload, with a
-// counter when that directory exists. scriptEnv is the script's __ENV.
-func newResults(rf *resultsFlags, env Env, l *loaded, script string, scriptEnv map[string]string, now time.Time) (*results, error) {
+// counter when that directory exists.
+func newResults(rf *resultsFlags, env Env, l *loaded, script string, now time.Time) (*results, error) {
+	scriptEnv := l.env
 	if rf == nil || rf.dir == "" {
 		return nil, nil
 	}

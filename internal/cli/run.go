@@ -73,6 +73,7 @@ func (f *scriptFlags) scriptEnv(env Env) (map[string]string, error) {
 // loaded is a script loaded and its options consolidated.
 type loaded struct {
 	path     string
+	env      map[string]string // the script's __ENV
 	runner   *js.Runner
 	run      config.Run
 	reg      *metrics.Registry
@@ -92,7 +93,7 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 	if err != nil {
 		return nil, err
 	}
-	l := &loaded{path: path, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger}
+	l := &loaded{path: path, env: scriptEnv, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger}
 	l.builtins = metrics.RegisterBuiltins(l.reg)
 	l.runner, err = js.Load(ctx, path, js.Options{
 		Modules:  mods,
@@ -215,8 +216,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if err != nil {
 		return err
 	}
-	scriptEnv, _ := f.scriptEnv(env) // load already checked it
-	res, err := newResults(rf, env, l, script, scriptEnv, time.Now())
+	res, err := newResults(rf, env, l, script, time.Now())
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package output_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -110,5 +111,19 @@ func TestParseKeyValues(t *testing.T) {
 	}
 	if _, err := output.ParseKeyValues("a=1,b"); err == nil {
 		t.Error("no error for a part without =")
+	}
+}
+
+func TestJSONSetting(t *testing.T) {
+	for raw, want := range map[string]string{
+		`"5s"`: "5s", `4`: "4", `true`: "true", `["vu","iter"]`: "vu,iter", `["p(99)",95]`: "p(99),95",
+	} {
+		got, err := output.JSONSetting(json.RawMessage(raw))
+		if err != nil || got != want {
+			t.Errorf("JSONSetting(%s) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	if _, err := output.JSONSetting(json.RawMessage(`{`)); err == nil {
+		t.Error("invalid JSON: want an error")
 	}
 }

@@ -75,3 +75,22 @@ func ParseKeyValues(s string) ([][2]string, error) {
 	}
 	return out, nil
 }
+
+// JSONSetting turns one value of an output's JSON config (collectors.<type>)
+// into the string form its env variable and URL settings take: scalars as
+// printed, arrays joined with ",".
+func JSONSetting(raw json.RawMessage) (string, error) {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", err
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		return fmt.Sprint(v), nil
+	}
+	parts := make([]string, len(arr))
+	for i, a := range arr {
+		parts[i] = fmt.Sprint(a)
+	}
+	return strings.Join(parts, ","), nil
+}

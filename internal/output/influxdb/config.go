@@ -67,17 +67,9 @@ func ParseConfig(p output.Params) (Config, error) {
 			return c, fmt.Errorf("influxdb config: %w", err)
 		}
 		for k, raw := range j {
-			var v any
-			if err := json.Unmarshal(raw, &v); err != nil {
+			s, err := output.JSONSetting(raw)
+			if err != nil {
 				return c, fmt.Errorf("influxdb config %s: %w", k, err)
-			}
-			s := fmt.Sprint(v)
-			if arr, ok := v.([]any); ok {
-				parts := make([]string, len(arr))
-				for i, a := range arr {
-					parts[i] = fmt.Sprint(a)
-				}
-				s = strings.Join(parts, ",")
 			}
 			if err := c.set(k, s); err != nil {
 				return c, fmt.Errorf("influxdb config: %w", err)

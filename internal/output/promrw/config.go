@@ -54,17 +54,9 @@ func ParseConfig(p output.Params) (Config, error) {
 				maps.Copy(c.Headers, h)
 				continue
 			}
-			var v any
-			if err := json.Unmarshal(raw, &v); err != nil {
+			s, err := output.JSONSetting(raw)
+			if err != nil {
 				return c, fmt.Errorf("experimental-prometheus-rw config %s: %w", k, err)
-			}
-			s := fmt.Sprint(v)
-			if arr, ok := v.([]any); ok {
-				parts := make([]string, len(arr))
-				for i, a := range arr {
-					parts[i] = fmt.Sprint(a)
-				}
-				s = strings.Join(parts, ",")
 			}
 			if err := c.set(k, s); err != nil {
 				return c, fmt.Errorf("experimental-prometheus-rw config: %w", err)
