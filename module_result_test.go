@@ -30,9 +30,10 @@ func BenchmarkResultObject(b *testing.B) {
 	}
 }
 
-// TestResultObjectLazy: itl and headers, built on first read, behave as
-// plain data properties to scripts — enumerable, stable, JSON-encoded,
-// assignable in strict code.
+// TestResultObjectLazy: the Result object's fields, converted on read, and
+// itl and headers, built on first read, behave as plain data properties to
+// scripts — enumerable in order, stable, JSON-encoded, assignable and
+// deletable in strict code, with room for the script's own properties.
 func TestResultObjectLazy(t *testing.T) {
 	rt := sobek.New()
 	if err := rt.Set("r", resultObject(rt, sampleResult())); err != nil {
@@ -48,6 +49,14 @@ func TestResultObjectLazy(t *testing.T) {
 		{`JSON.parse(JSON.stringify(r)).headers.Date`, "x"},
 		{`(function () { 'use strict'; r.itl = [1]; r.headers = null; return r.itl.length + ',' + r.headers; })()`, "1,null"},
 		{`r.ttft`, "20"},
+		{`Object.keys(r).slice(0, 3).join()`, "ok,status,error"},
+		{`'ttft' in r && r.hasOwnProperty('firstTokenAt') && !('nope' in r)`, "true"},
+		{`typeof r.sentAt === 'number' && Math.round(r.firstTokenAt - r.sentAt)`, "20"},
+		{`(function () { 'use strict'; r.note = 'x'; return Object.keys(r).pop() + JSON.parse(JSON.stringify(r)).note; })()`, "notex"},
+		{`(function () { 'use strict'; delete r.note; delete r.content; return ('note' in r) + ',' + ('content' in r) + ',' + Object.keys(r).includes('content'); })()`, "false,false,false"},
+		{`(function () { 'use strict'; r.content = 'back'; return r.content + Object.keys(r).includes('content'); })()`, "backtrue"},
+		{`({ ...r }).ok`, "true"},
+		{`r.unknown === undefined`, "true"},
 	}
 	for _, tt := range tests {
 		v, err := rt.RunString(tt.expr)
