@@ -36,6 +36,10 @@ type Config struct {
 	Transport http.RoundTripper
 	// MaxLine bounds one event-stream line (DefaultMaxLine when 0).
 	MaxLine int
+	// UserClock stamps events with time.Now when the client reads them,
+	// even where the kernel's receive timestamps are available (see
+	// rxclock.go). Receive timestamps need the client's own transport.
+	UserClock bool
 }
 
 // Options are per-request settings.
@@ -91,6 +95,10 @@ func NewClient(cfg Config) (*Client, error) {
 		tr.MaxIdleConns = 0
 		tr.MaxIdleConnsPerHost = 1024
 		tr.IdleConnTimeout = 90 * time.Second
+		if !cfg.UserClock {
+			keepStampsOn()
+			tr.DialContext = dialRx(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second})
+		}
 		rt = tr
 	}
 	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: &http.Client{Transport: rt}}
@@ -134,7 +142,11 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 	base := time.Now()
 	var sent atomic.Int64
 	sent.Store(-1)
-	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(int64(time.Since(base))) }}
+	var conn net.Conn
+	trace := &httptrace.ClientTrace{
+		GotConn:      func(i httptrace.GotConnInfo) { conn = i.Conn },
+		WroteHeaders: func() { sent.Store(int64(time.Since(base))) },
+	}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), http.MethodPost, c.base+ep.Path(), bytes.NewReader(body))
 	if err != nil {
 		fail(res, ErrConnection, fmt.Errorf("building request: %w", err))
@@ -152,6 +164,10 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 	}
 	defer resp.Body.Close()
 	rb := &countingReader{r: resp.Body, n: &res.BytesReceived}
+	clk := rxClock{floor: res.Timing.Send}
+	if resp.ProtoMajor == 1 && conn != nil { // HTTP/2 connections are read by the transport
+		clk.conn = rxConnOf(conn)
+	}
 	res.Status = resp.StatusCode
 	res.Headers = flatten(resp.Header)
 	switch {
@@ -159,9 +175,9 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 		c.readError(ctx, rctx, resp, rb, res)
 	case strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"):
 		res.Streamed = true
-		c.readStream(ctx, rctx, rb, res)
+		c.readStream(ctx, rctx, clk, rb, res)
 	default:
-		c.readJSON(ctx, rctx, rb, res)
+		c.readJSON(ctx, rctx, clk, rb, res)
 	}
 }
 

@@ -76,6 +76,8 @@ func TestModuleOptions(t *testing.T) {
 		{"bad slo", `new llm.Client({slo:{ttfb:'1s'}})`, `slo: unknown key "ttfb"`},
 		{"bad scheme", `new llm.Client({baseURL:'ftp://x'})`, `scheme must be http or https`},
 		{"bad tag", `new llm.Client({tags:{a:{}}})`, `tags.a`},
+		{"timestamps", `new llm.Client({timestamps:'user'}); new llm.Client({timestamps:'kernel'})`, ""},
+		{"bad timestamps", `new llm.Client({timestamps:'tsc'})`, `timestamps: want 'kernel' or 'user', got "tsc"`},
 		{"init context", `new llm.Client().chat({})`, `cannot be called in the init context`},
 	}
 	for _, tc := range tests {
@@ -95,7 +97,7 @@ func TestModuleOptions(t *testing.T) {
 	}
 	t.Run("parsed", func(t *testing.T) {
 		rt := sobek.New()
-		v, err := rt.RunString(`({baseURL:'http://x/v1', apiKey:'k', model:'m', timeout:1500, headers:{A:'1'}, tags:{n:1, b:true}, slo:{ttft:'500ms', tpot:50}})`)
+		v, err := rt.RunString(`({baseURL:'http://x/v1', apiKey:'k', model:'m', timeout:1500, headers:{A:'1'}, tags:{n:1, b:true}, slo:{ttft:'500ms', tpot:50}, timestamps:'user'})`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +106,7 @@ func TestModuleOptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := clientOptions{
-			cfg:  Config{BaseURL: "http://x/v1", APIKey: "k", Model: "m", Timeout: 1500 * time.Millisecond, Headers: map[string]string{"A": "1"}},
+			cfg:  Config{BaseURL: "http://x/v1", APIKey: "k", Model: "m", Timeout: 1500 * time.Millisecond, Headers: map[string]string{"A": "1"}, UserClock: true},
 			tags: map[string]string{"n": "1", "b": "true"},
 			slo:  SLO{TTFT: 500 * time.Millisecond, TPOT: 50 * time.Millisecond},
 		}

@@ -45,8 +45,17 @@ func parseClientOptions(rt *sobek.Runtime, v sobek.Value) (clientOptions, error)
 			o.tags, err = tagMap(rt, val, "tags")
 		case "slo":
 			o.slo, err = parseSLO(rt, val)
+		case "timestamps":
+			switch val.String() {
+			case "kernel":
+				o.cfg.UserClock = false
+			case "user":
+				o.cfg.UserClock = true
+			default:
+				err = fmt.Errorf("timestamps: want 'kernel' or 'user', got %q", val.String())
+			}
 		default:
-			err = fmt.Errorf("unknown option %q (want baseURL, apiKey, model, timeout, headers, tags, slo)", k)
+			err = fmt.Errorf("unknown option %q (want baseURL, apiKey, model, timeout, headers, tags, slo, timestamps)", k)
 		}
 		if err != nil {
 			return o, err

@@ -64,7 +64,7 @@ func NewReader(r io.Reader, maxLine int) *Reader {
 	if maxLine <= 0 {
 		maxLine = DefaultMaxLine
 	}
-	size := 32 << 10
+	size := 4 << 10 // most events fit; longer lines are assembled in r.line
 	if maxLine < size {
 		size = max(maxLine, 16)
 	}

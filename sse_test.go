@@ -88,6 +88,20 @@ func TestReaderLineTooLong(t *testing.T) {
 	}
 }
 
+// TestReaderLongLine: a line many times the read buffer, arriving in
+// small reads, is assembled whole.
+func TestReaderLongLine(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("y", 100<<10)
+	r := NewReader(iotest.OneByteReader(strings.NewReader("data: "+big+"\n\ndata: z\n\n")), 0)
+	for _, want := range []string{big, "z"} {
+		ev, err := r.Next()
+		if err != nil || string(ev.Data) != want {
+			t.Fatalf("event of %d bytes, %v; want %d bytes", len(ev.Data), err, len(want))
+		}
+	}
+}
+
 func TestReaderReadError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("boom")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -31,20 +32,37 @@ func bstr(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-func (c *Client) readStream(ctx, rctx context.Context, body io.Reader, res *Result) {
-	r, _ := c.readers.Get().(*Reader)
-	if r == nil {
-		r = NewReader(body, c.cfg.MaxLine)
-	} else {
-		r.Reset(body)
-	}
-	defer func() { r.Reset(nil); c.readers.Put(r) }()
+// streamScratch is what reading one stream needs and a Client keeps
+// between requests: the event reader and the growing buffers (text, token
+// gaps), whose contents are copied at exact size into the Result at the end.
+type streamScratch struct {
+	r                  *Reader
+	content, reasoning []byte
+	gaps               []time.Duration
+}
 
-	var p parse
+func (c *Client) readStream(ctx, rctx context.Context, clk rxClock, body io.Reader, res *Result) {
+	sc, _ := c.readers.Get().(*streamScratch)
+	if sc == nil {
+		sc = &streamScratch{r: NewReader(body, c.cfg.MaxLine)}
+	} else {
+		sc.r.Reset(body)
+	}
+	r := sc.r
+	p := parse{content: sc.content[:0], reasoning: sc.reasoning[:0]}
+	res.Timing.Gaps = sc.gaps[:0]
+	defer func() {
+		// finish copied the text; the gaps are copied here.
+		sc.content, sc.reasoning, sc.gaps = p.content[:0], p.reasoning[:0], res.Timing.Gaps[:0]
+		res.Timing.Gaps = slices.Clone(res.Timing.Gaps)
+		r.Reset(nil)
+		c.readers.Put(sc)
+	}()
+
 	done := false
 	for {
 		ev, err := r.Next()
-		now := time.Now()
+		now := clk.now()
 		if err != nil {
 			if err == io.EOF {
 				break
@@ -274,9 +292,9 @@ func (p *parse) finish(res *Result) {
 // readJSON reads a non-streaming response. Its whole body arrives at once,
 // so the first token, first output and last token are all the body's end:
 // TTFT equals E2E, and without usage the output counts as one chunk.
-func (c *Client) readJSON(ctx, rctx context.Context, body io.Reader, res *Result) {
+func (c *Client) readJSON(ctx, rctx context.Context, clk rxClock, body io.Reader, res *Result) {
 	b, err := io.ReadAll(io.LimitReader(body, maxJSONBody))
-	now := time.Now()
+	now := clk.now()
 	res.Timing.End = now
 	if err != nil {
 		fail(res, classify(ctx, rctx, err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
