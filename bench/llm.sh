@@ -6,7 +6,10 @@
 #   cost:     CPU per streamed chunk and peak RSS, llmbench vs the bare Go
 #             client (bench/cmd/benchllm), 50 and 500 streams, 128 tokens,
 #             TTFT 20ms, ITL 2ms
-#   ttft:     TTFT error joined on request id (mock log vs per-request TTFT)
+#   ttft:     first-token error joined on request id (mock log vs client):
+#             50/200/1000 streams at ITL 20ms and 200 at ITL 2ms; bare,
+#             llmbench (kernel receive stamps) and llmbench timestamps=user;
+#             server and client share both cores unless TTFT_PIN=1
 #   arrival:  constant-arrival-rate 100 and 1000 req/s: achieved vs target
 #   memory:   peak RSS at 1k VUs streaming
 # Usage: bench/llm.sh [quick] [cost|ttft|arrival|memory]...  (needs taskset,
@@ -17,8 +20,8 @@ BIN=${BIN:-bin/llmbench}
 BL=bin/benchllm
 [ -x "$BIN" ] || make build >/dev/null
 go build -o "$BL" ./bench/cmd/benchllm
-R=20; S=20; ROUNDS=2
-if [ "${1:-}" = quick ]; then R=4; S=5; ROUNDS=1; shift; fi
+R=20; S=20; ROUNDS=2; R_TTFT=10
+if [ "${1:-}" = quick ]; then R=4; S=5; ROUNDS=1; R_TTFT=2; shift; fi
 CASES=${*:-cost ttft arrival memory}
 W=$(mktemp -d); trap 'stop_mock; rm -rf "$W"' EXIT
 
@@ -27,9 +30,11 @@ if [ "$(nproc)" -ge 2 ]; then SRV="taskset -c 0"; CLI="taskset -c 1"; else SRV="
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3); server: ${SRV:-unpinned}, clients: ${CLI:-unpinned}"
 
 MOCK=""
-start_mock() { # $@: mock flags; sets URL
+start_mock() { start_mock_on "$SRV" "$@"; }
+start_mock_on() { # PIN, then mock flags; sets URL
+  local pin=$1; shift
   : >"$W/mock.out"
-  $SRV "$BIN" mock --addr 127.0.0.1:0 --log "$W/mock.log" "$@" >"$W/mock.out" 2>&1 & MOCK=$!
+  $pin "$BIN" mock --addr 127.0.0.1:0 --log "$W/mock.log" "$@" >"$W/mock.out" 2>&1 & MOCK=$!
   for _ in $(seq 100); do grep -q serving "$W/mock.out" && break; sleep 0.05; done
   URL=$(grep -o 'http://[^ ]*' "$W/mock.out")
 }
@@ -41,6 +46,11 @@ timed() { local out=$1; shift; $CLI /usr/bin/time -f '%U %S %M' -o "$out.time" "
 cpu_s() { awk '{printf "%.3f", $1 + $2}' "$1.time"; }
 rss_kb() { awk '{print $3}' "$1.time"; }
 load() { cut -d' ' -f1 /proc/loadavg; }  # other work on the machine skews every timing
+# cpu_ticks: "total steal" jiffies of all CPUs; steal_pct A B: the share of
+# CPU time the hypervisor took between two readings (a VM's vCPUs can stall
+# for milliseconds at a time, which no client can measure around).
+cpu_ticks() { awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t, $9}' /proc/stat; }
+steal_pct() { echo "$1 $2" | awk '{d = $3 - $1; s = (d > 0) ? 100 * ($4 - $2) / d : 0; printf "%.1f", s}'; }
 
 # cost: ROUNDS alternations of bare then llmbench on one mock; CPU (user +
 # sys of the whole process, llmbench's VU initialisation included; "run" is
@@ -74,16 +84,23 @@ case_cost() {
 }
 
 case_ttft() {
-  for n in 50 200; do
-    local l0; l0=$(load)
-    start_mock --ttft 20ms --itl 2ms --output-tokens 128
-    timed "$W/bare" "$BL" bare -url "$URL" -streams $n -requests $R -ttft-log "$W/bare.ttft"
-    timed "$W/llm" "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS=$n -e REQUESTS=$R -e TTFT_LOG=1 bench/llm/stream.js
+  local srv="" cli="" placement="shared"
+  if [ "${TTFT_PIN:-0}" = 1 ]; then srv=$SRV; cli=$CLI; placement="pinned"; fi
+  for load in ${TTFT_LOADS:-50:20ms 200:20ms 1000:20ms 200:2ms}; do
+    local n=${load%%:*} itl=${load#*:} r=$R_TTFT l0 t0; l0=$(load); t0=$(cpu_ticks)
+    [ "$itl" = 2ms ] && r=$((R_TTFT * 2))  # about as long a run as 20ms
+    start_mock_on "$srv" --ttft 20ms --itl "$itl" --output-tokens 128
+    $cli "$BL" bare -url "$URL" -streams "$n" -requests "$r" -ttft-log "$W/bare.ttft" >/dev/null
+    $cli "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS="$n" -e REQUESTS="$r" -e TTFT_LOG=1 bench/llm/stream.js >"$W/llm" 2>"$W/llm.err"
+    $cli "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS="$n" -e REQUESTS="$r" -e TTFT_LOG=1 -e TIMESTAMPS=user bench/llm/stream.js >"$W/llmu" 2>"$W/llmu.err"
     stop_mock
     b=$("$BL" join -mock "$W/mock.log" -client "$W/bare.ttft" -label bare)
     l=$("$BL" join -mock "$W/mock.log" -client "$W/llm.err" -label llmbench)
-    jq -c -n --argjson b "$b" --argjson l "$l" --arg load "$l0 $(load)" \
-      '{case: "ttft_error", streams: '$n', bare: ($b | del(.label)), llmbench: ($l | del(.label)), load: $load}'
+    u=$("$BL" join -mock "$W/mock.log" -client "$W/llmu.err" -label llmbench-user)
+    jq -c -n --argjson b "$b" --argjson l "$l" --argjson u "$u" --slurpfile ls "$W/llm" --arg load "$l0 $(load)" --argjson steal "$(steal_pct "$t0" "$(cpu_ticks)")" \
+      '{case: "ttft_error", streams: '"$n"', itl: "'"$itl"'", requests_per_stream: '"$r"', placement: "'"$placement"'",
+        bare: ($b | del(.label)), llmbench: ($l | del(.label)), llmbench_user_clock: ($u | del(.label)),
+        llmbench_self: ($ls[0].self | {cpu_cores: (.cpu_cores * 100 | round / 100), gc_cycles, sched_p99_ms: .sched_latency.p99_ms, saturated}), load: $load, steal_pct: $steal}'
   done
 }
 

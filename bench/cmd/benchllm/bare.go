@@ -31,7 +31,7 @@ func bare(args []string) error {
 	streams := fs.Int("streams", 50, "concurrent streams")
 	requests := fs.Int("requests", 10, "requests per stream, one after the other")
 	maxTokens := fs.Int("max-tokens", 128, "max_tokens of each request")
-	ttftLog := fs.String("ttft-log", "", "write \"ID TTFT_MS\" per request to `FILE`")
+	ttftLog := fs.String("ttft-log", "", "write \"ID TTFT_MS FIRST_TOKEN_UNIX_MS\" per request to `FILE`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func bare(args []string) error {
 	for range *streams {
 		wg.Go(func() {
 			for range *requests {
-				id, ttft, n, err := stream(hc, *url+"/chat/completions", body)
+				id, ttft, first, n, err := stream(hc, *url+"/chat/completions", body)
 				reqs.Add(1)
 				chunks.Add(n)
 				if err != nil {
@@ -62,7 +62,7 @@ func bare(args []string) error {
 				}
 				if *ttftLog != "" {
 					logMu.Lock()
-					fmt.Fprintf(&logBuf, "%s %.6f\n", id, float64(ttft)/1e6)
+					fmt.Fprintf(&logBuf, "%s %.6f %.6f\n", id, float64(ttft)/1e6, float64(first.UnixNano())/1e6)
 					logMu.Unlock()
 				}
 			}
@@ -87,40 +87,40 @@ var (
 )
 
 // stream sends one request and reads its event stream: the response id,
-// TTFT (first event with non-empty content − request written) and the
-// number of token-bearing events.
-func stream(hc *http.Client, url string, body []byte) (id string, ttft time.Duration, chunks int64, err error) {
+// TTFT (first event with non-empty content − request written), the first
+// such event's read instant and the number of token-bearing events.
+func stream(hc *http.Client, url string, body []byte) (id string, ttft time.Duration, first time.Time, chunks int64, err error) {
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return "", 0, 0, err
+		return "", 0, first, 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
 	sent := time.Now()
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", 0, 0, err
+		return "", 0, first, 0, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, resp.Body)
-		return "", 0, 0, fmt.Errorf("HTTP %d", resp.StatusCode)
+		return "", 0, first, 0, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	br := bufio.NewReaderSize(resp.Body, 4096)
 	for {
 		line, err := br.ReadSlice('\n')
 		if err != nil {
 			if err == io.EOF {
-				return id, ttft, chunks, fmt.Errorf("stream cut")
+				return id, ttft, first, chunks, fmt.Errorf("stream cut")
 			}
-			return id, ttft, chunks, err
+			return id, ttft, first, chunks, err
 		}
 		if !bytes.HasPrefix(line, dataPrefix) {
 			continue
 		}
 		data := line[len(dataPrefix):]
 		if bytes.HasPrefix(data, done) {
-			return id, ttft, chunks, nil
+			return id, ttft, first, chunks, nil
 		}
 		i := bytes.Index(data, content)
 		if i < 0 || data[i+len(content)] == '"' { // role-only, finish or usage event
@@ -129,7 +129,7 @@ func stream(hc *http.Client, url string, body []byte) (id string, ttft time.Dura
 		now := time.Now()
 		chunks++
 		if ttft == 0 {
-			ttft = now.Sub(sent)
+			ttft, first = now.Sub(sent), now
 			if j := bytes.Index(data, idKey); j >= 0 {
 				rest := data[j+len(idKey):]
 				id = strings.Clone(string(rest[:bytes.IndexByte(rest, '"')]))

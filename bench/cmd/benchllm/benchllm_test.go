@@ -32,20 +32,25 @@ func startMock(t *testing.T, cfg mock.Config) string {
 func TestStream(t *testing.T) {
 	url := startMock(t, mock.Config{OutputTokens: 12, TTFT: 30 * time.Millisecond})
 	body := []byte(`{"messages":[{"role":"user","content":"Hi"}],"max_tokens":8,"stream":true,"stream_options":{"include_usage":true}}`)
-	id, ttft, chunks, err := stream(http.DefaultClient, url+"/chat/completions", body)
+	before := time.Now()
+	id, ttft, first, chunks, err := stream(http.DefaultClient, url+"/chat/completions", body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(id, "chatcmpl-") || chunks != 8 || ttft < 30*time.Millisecond || ttft > 5*time.Second {
 		t.Errorf("id %q, %d chunks, ttft %v; want chatcmpl-N, 8, ≥ 30ms", id, chunks, ttft)
 	}
-	if _, _, _, err := stream(http.DefaultClient, url+"/nothing", body); err == nil {
+	if first.Sub(before) < ttft || time.Since(first) < 0 {
+		t.Errorf("first token at %v after the call, ttft %v", first.Sub(before), ttft)
+	}
+	if _, _, _, _, err := stream(http.DefaultClient, url+"/nothing", body); err == nil {
 		t.Error("no error for a 404")
 	}
 }
 
 // TestJoin: join matches the mock's log with client lines of both formats
-// on the request id, and the error is client TTFT − server TTFT.
+// on the request id: the first-token error is the client's first-token
+// instant − the server's write, the TTFT difference client − server TTFT.
 func TestJoin(t *testing.T) {
 	dir := t.TempDir()
 	mockLog := filepath.Join(dir, "mock.log")
@@ -57,14 +62,14 @@ func TestJoin(t *testing.T) {
 	}
 	write(t, mockLog, strings.Join(lines, "\n")+"\n")
 	client := filepath.Join(dir, "client")
-	write(t, client, "chatcmpl-1 20.5\n"+`time=x level=INFO msg="chatcmpl-2 23.25" source=console`+"\nchatcmpl-3 9\nnoise\n")
+	write(t, client, "chatcmpl-1 20.5 1020.1\n"+`time=x level=INFO msg="chatcmpl-2 23.25 2020.75" source=console`+"\nchatcmpl-3 9 3009\nnoise\n")
 
 	out := captureStdout(t, func() error { return join([]string{"-mock", mockLog, "-client", client, "-label", "x"}) })
 	var got joinStats
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	want := joinStats{Label: "x", Matched: 2, P50us: 500, P99us: 500, MaxUs: 3250}
+	want := joinStats{Label: "x", Matched: 2, FirstP50us: 100, FirstP99us: 100, FirstMaxUs: 750, DiffP50us: 500, DiffP99us: 500, DiffMaxUs: 3250}
 	if got != want {
 		t.Errorf("join = %+v, want %+v", got, want)
 	}

@@ -12,18 +12,30 @@ import (
 	"strconv"
 )
 
-// clientLine matches "ID TTFT_MS" anywhere in a line: bare's -ttft-log, or
-// an llmbench console line (msg="ID TTFT_MS").
-var clientLine = regexp.MustCompile(`((?:chat)?cmpl-\d+) ([0-9.]+)`)
+// clientLine matches "ID TTFT_MS FIRST_TOKEN_UNIX_MS" anywhere in a line:
+// bare's -ttft-log, or an llmbench console line (msg="ID TTFT_MS UNIX_MS").
+var clientLine = regexp.MustCompile(`((?:chat)?cmpl-\d+) ([0-9.]+) ([0-9.]+)`)
 
-// joinStats is what join prints.
+// joinStats is what join prints, in µs over every matched request:
+//   - first_token_error: the client's first-token instant − the mock's
+//     first-token write instant (SPEC §8: "TTFT measured within 1 ms of the
+//     server's own send time"), the client's measurement error.
+//   - ttft_diff: client TTFT − the mock's TTFT (write − handler start). On
+//     top of the first-token error it holds the request's way in: the
+//     client's write, the server accepting and scheduling the handler — the
+//     server's own latency, which the client rightly counts in TTFT.
 type joinStats struct {
-	Label   string  `json:"label"`
-	Matched int     `json:"matched"`
-	P50us   float64 `json:"ttft_error_p50_us"`
-	P99us   float64 `json:"ttft_error_p99_us"`
-	MaxUs   float64 `json:"ttft_error_max_us"`
+	Label      string  `json:"label"`
+	Matched    int     `json:"matched"`
+	FirstP50us float64 `json:"first_token_error_p50_us"`
+	FirstP99us float64 `json:"first_token_error_p99_us"`
+	FirstMaxUs float64 `json:"first_token_error_max_us"`
+	DiffP50us  float64 `json:"ttft_diff_p50_us"`
+	DiffP99us  float64 `json:"ttft_diff_p99_us"`
+	DiffMaxUs  float64 `json:"ttft_diff_max_us"`
 }
+
+type serverTimes struct{ ttftMs, firstUnixMs float64 }
 
 func join(args []string) error {
 	fs := flag.NewFlagSet("join", flag.ContinueOnError)
@@ -33,7 +45,7 @@ func join(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	server := map[string]float64{} // id → server TTFT in ms
+	server := map[string]serverTimes{}
 	if err := eachLine(*mockLog, func(b []byte) {
 		var l struct {
 			ID         string `json:"id"`
@@ -41,31 +53,36 @@ func join(args []string) error {
 			FirstToken int64  `json:"first_token_unix_ns"`
 		}
 		if json.Unmarshal(b, &l) == nil && l.FirstToken > 0 {
-			server[l.ID] = float64(l.FirstToken-l.Received) / 1e6
+			server[l.ID] = serverTimes{float64(l.FirstToken-l.Received) / 1e6, float64(l.FirstToken) / 1e6}
 		}
 	}); err != nil {
 		return err
 	}
-	var errs []float64 // µs
+	var first, diff []float64 // µs
 	if err := eachLine(*client, func(b []byte) {
 		m := clientLine.FindSubmatch(b)
 		if m == nil {
 			return
 		}
 		s, ok := server[string(m[1])]
-		v, err := strconv.ParseFloat(string(m[2]), 64)
-		if ok && err == nil {
-			errs = append(errs, (v-s)*1e3)
+		ttft, err1 := strconv.ParseFloat(string(m[2]), 64)
+		at, err2 := strconv.ParseFloat(string(m[3]), 64)
+		if ok && err1 == nil && err2 == nil {
+			diff = append(diff, (ttft-s.ttftMs)*1e3)
+			first = append(first, (at-s.firstUnixMs)*1e3)
 		}
 	}); err != nil {
 		return err
 	}
-	if len(errs) == 0 {
+	if len(first) == 0 {
 		return fmt.Errorf("no client request matched the mock log")
 	}
-	slices.Sort(errs)
-	q := func(p float64) float64 { return math.Round(errs[int(p*float64(len(errs)-1))]) }
-	return json.NewEncoder(os.Stdout).Encode(joinStats{Label: *label, Matched: len(errs), P50us: q(0.5), P99us: q(0.99), MaxUs: q(1)})
+	slices.Sort(first)
+	slices.Sort(diff)
+	q := func(v []float64, p float64) float64 { return math.Round(v[int(p*float64(len(v)-1))]) }
+	return json.NewEncoder(os.Stdout).Encode(joinStats{Label: *label, Matched: len(first),
+		FirstP50us: q(first, 0.5), FirstP99us: q(first, 0.99), FirstMaxUs: q(first, 1),
+		DiffP50us: q(diff, 0.5), DiffP99us: q(diff, 0.99), DiffMaxUs: q(diff, 1)})
 }
 
 func eachLine(path string, f func([]byte)) error {
