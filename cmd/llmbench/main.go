@@ -15,6 +15,7 @@ import (
 	"github.com/llmbench/llmbench/internal/cli"
 	"github.com/llmbench/llmbench/internal/js/builtin"
 	"github.com/llmbench/llmbench/internal/js/modules"
+	"github.com/llmbench/llmbench/internal/selfhealth"
 )
 
 func main() {
@@ -23,6 +24,10 @@ func main() {
 	if err := mods.Register("k6/x/llm", llm.New()); err != nil {
 		panic(err)
 	}
+
+	// GOGC=400 and a memory limit of half the machine unless the
+	// environment sets them: fewer GC cycles stealing time from the VUs.
+	selfhealth.TuneGC(os.Getenv)
 
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

@@ -122,6 +122,7 @@ func (m *Monitor) Summary() Summary {
 		},
 		MaxRSSBytes: to.maxRSS,
 	}
+	s.GOGC, s.MemoryLimitBytes = gcSettings()
 	if wall > 0 {
 		s.CPUCores = cpu.Seconds() / wall.Seconds()
 	}

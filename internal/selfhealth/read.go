@@ -14,7 +14,24 @@ const (
 	gcCycles       = "/gc/cycles/total:gc-cycles"
 	cpuTotal       = "/cpu/classes/total:cpu-seconds"
 	cpuIdle        = "/cpu/classes/idle:cpu-seconds"
+	gogc           = "/gc/gogc:percent"
+	gomemlimit     = "/gc/gomemlimit:bytes"
 )
+
+// gcSettings reads GOGC (-1: off) and the memory limit (0: none) in force.
+func gcSettings() (percent, limit int64) {
+	s := []metrics.Sample{{Name: gogc}, {Name: gomemlimit}}
+	metrics.Read(s)
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		percent = int64(s[0].Value.Uint64()) // off is -1 read as a uint64
+	}
+	if s[1].Value.Kind() == metrics.KindUint64 {
+		if l := s[1].Value.Uint64(); l < math.MaxInt64 {
+			limit = int64(l)
+		}
+	}
+	return percent, limit
+}
 
 // reading is the process state at one instant; histograms are cumulative
 // since the process started, so two readings give an interval.
@@ -138,6 +155,11 @@ func (h hist) bound(i int) float64 {
 	return math.Max(h.buckets[i], 0)
 }
 
-// cores is the parallelism the process may use: GOMAXPROCS, which Go sets
-// from the CPU affinity mask and cgroup quota.
-func cores() int { return runtime.GOMAXPROCS(0) }
+// cores is the CPUs the process may use: GOMAXPROCS as Go set it from the
+// affinity mask and CPU quota, before TuneGC raised it.
+func cores() int {
+	if n := availableCores.Load(); n > 0 {
+		return int(n)
+	}
+	return runtime.GOMAXPROCS(0)
+}

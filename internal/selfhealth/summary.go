@@ -26,6 +26,10 @@ type Summary struct {
 	GCPauses       uint64  `json:"gc_pauses"`
 	GCPauseTotalMs float64 `json:"gc_pause_total_ms"`
 	GCPauseMaxMs   float64 `json:"gc_pause_max_ms"`
+	// GOGC and MemoryLimitBytes are the GC settings in force (see TuneGC);
+	// GOGC -1 means off, MemoryLimitBytes 0 no limit.
+	GOGC             int64 `json:"gogc"`
+	MemoryLimitBytes int64 `json:"memory_limit_bytes"`
 	// SchedLatency is how long goroutines waited to run once runnable.
 	SchedLatency Latency `json:"sched_latency"`
 	// MaxRSSBytes is the process's peak resident set (0 when unknown).
@@ -69,7 +73,7 @@ func (s Summary) Text() string {
 		fmt.Fprintf(&b, "    %s%s: %s\n", k, strings.Repeat(".", max(2, 26-len(k))), v)
 	}
 	row("cpu", fmt.Sprintf("%.2f of %d cores (%.0f%%), peak %.2f", s.CPUCores, s.Cores, 100*s.CPUUtilization, s.CPUPeakCores))
-	row("gc", fmt.Sprintf("%d cycles, %d pauses, total %s, max %s", s.GCCycles, s.GCPauses, ms(s.GCPauseTotalMs), ms(s.GCPauseMaxMs)))
+	row("gc", fmt.Sprintf("%d cycles, %d pauses, total %s, max %s (GOGC=%d)", s.GCCycles, s.GCPauses, ms(s.GCPauseTotalMs), ms(s.GCPauseMaxMs), s.GOGC))
 	row("sched_latency", fmt.Sprintf("p(50)=%s p(99)=%s max=%s", ms(s.SchedLatency.P50Ms), ms(s.SchedLatency.P99Ms), ms(s.SchedLatency.MaxMs)))
 	if s.MaxRSSBytes > 0 {
 		row("max_rss", fmt.Sprintf("%.1f MB", float64(s.MaxRSSBytes)/1e6))

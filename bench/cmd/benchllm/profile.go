@@ -10,6 +10,7 @@ import (
 	"github.com/llmbench/llmbench/internal/cli"
 	"github.com/llmbench/llmbench/internal/js/builtin"
 	"github.com/llmbench/llmbench/internal/js/modules"
+	"github.com/llmbench/llmbench/internal/selfhealth"
 )
 
 // profile runs llmbench in this process (the same code as the binary) under
@@ -23,6 +24,7 @@ func profile(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	selfhealth.TuneGC(os.Getenv) // as cmd/llmbench does
 	mods := modules.NewRegistry()
 	builtin.Register(mods)
 	if err := mods.Register("k6/x/llm", llm.New()); err != nil {

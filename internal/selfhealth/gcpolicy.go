@@ -1,0 +1,98 @@
+package selfhealth
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// GCPercent is the GC target llmbench runs with unless GOGC is set: a
+// cycle once the heap has grown by 400% of the live heap, not Go's 100%.
+//
+// Each GC cycle marks every VU's JS runtime (about 85 KB per VU); while it
+// runs, the VU goroutines that allocate are made to help (mark assists), so
+// with 200 VUs on one core a cycle held them back for ~80 ms. Streams whose
+// reads slip by more than one inter-token gap can no longer be timed to
+// the packet (see the llm package's receive timestamps), so a cycle during
+// a wave of first tokens spoils their TTFT. Fewer cycles, with more room
+// for background marking, fixed that in bench/llm.sh ttft (docs/benchmarks.md:
+// 200 streams × 20 ms ITL on one core, p99 first-token error 20–40 ms at
+// GOGC=100, 16 µs at 400) for about 12% more RSS at 200 VUs.
+const GCPercent = 400
+
+// MinProcs is the fewest Ps (GOMAXPROCS) llmbench runs with when the CPUs
+// it may use are limited by affinity (taskset, cpusets) rather than a CPU
+// quota. On one core, a GC cycle's marking otherwise runs on the VUs' only
+// P, in stretches the Go scheduler does not interrupt for them; with a
+// second P it runs on its own thread and the kernel interleaves it with
+// the VUs' reads at a much finer grain. Measured with bench/llm.sh's load
+// pinned to one core (200 streams × 20 ms ITL, 8,000 requests, a GC cycle
+// mid-run): first-token error max 21 ms with 1 P, 55 µs with 2, for the
+// same CPU per chunk. Under a CFS quota a second runnable thread would
+// only drain the quota faster and get the process throttled, so quota-
+// limited processes keep Go's choice.
+const MinProcs = 2
+
+// TuneGC applies GCPercent unless the environment (getenv) sets GOGC, and,
+// unless it sets GOMEMLIMIT, a soft memory limit of half the memory the
+// process may use (the machine's, or its cgroup's when lower), so that the
+// larger heap goal gives way before memory runs short. Unless GOMAXPROCS
+// is set it raises the Ps to MinProcs where affinity, not a quota, limits
+// the CPUs (the self-health summary still counts the CPUs available). It
+// returns the GC percent and limit in force (limit 0: Go's default, none).
+func TuneGC(getenv func(string) string) (gcPercent int, limit int64) {
+	availableCores.Store(int64(runtime.GOMAXPROCS(0)))
+	if getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) < MinProcs && runtime.NumCPU() < MinProcs && !cpuQuota() {
+		runtime.GOMAXPROCS(MinProcs)
+	}
+	gcPercent = debug.SetGCPercent(-1)
+	debug.SetGCPercent(gcPercent) // read back
+	if getenv("GOGC") == "" {
+		gcPercent = GCPercent
+		debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		if m := memoryAvailable(); m > 0 {
+			limit = m / 2
+			debug.SetMemoryLimit(limit)
+		}
+	}
+	return gcPercent, limit
+}
+
+// availableCores is GOMAXPROCS as Go chose it, before TuneGC (0: not
+// tuned): the CPUs the process may use, which self-health reports.
+var availableCores atomic.Int64
+
+// cpuQuota reports whether a cgroup v2 CPU quota (cpu.max) limits the process.
+func cpuQuota() bool {
+	b, err := os.ReadFile("/sys/fs/cgroup/cpu.max")
+	return err == nil && !strings.HasPrefix(string(b), "max")
+}
+
+// memoryAvailable is the smaller of the machine's memory (/proc/meminfo)
+// and the cgroup v2 limit (memory.max); 0 when neither is known.
+func memoryAvailable() int64 {
+	var total int64
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			if f := strings.Fields(sc.Text()); len(f) >= 2 && f[0] == "MemTotal:" {
+				if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+					total = kb << 10
+				}
+			}
+		}
+	}
+	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+		if v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && v > 0 && (total == 0 || v < total) {
+			total = v
+		}
+	}
+	return total
+}

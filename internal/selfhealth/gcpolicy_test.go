@@ -1,0 +1,83 @@
+package selfhealth
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+// TestTuneGC: llmbench's GC target and memory limit apply unless the
+// environment sets GOGC or GOMEMLIMIT. Not parallel: it sets the
+// process's GC settings (restored at the end).
+func TestTuneGC(t *testing.T) {
+	prevPct := debug.SetGCPercent(100)
+	prevLim := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLim) })
+
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+
+	pct, lim := TuneGC(env(nil))
+	if pct != GCPercent || debug.SetGCPercent(pct) != GCPercent {
+		t.Errorf("GC percent %d, want %d", pct, GCPercent)
+	}
+	if m := memoryAvailable(); m > 0 && (lim != m/2 || debug.SetMemoryLimit(-1) != m/2) {
+		t.Errorf("memory limit %d, want half of %d", lim, m)
+	}
+
+	debug.SetGCPercent(150)
+	debug.SetMemoryLimit(1 << 40)
+	pct, lim = TuneGC(env(map[string]string{"GOGC": "150", "GOMEMLIMIT": "1TiB"}))
+	if pct != 150 || lim != 0 || debug.SetMemoryLimit(-1) != 1<<40 {
+		t.Errorf("with GOGC and GOMEMLIMIT set: percent %d, limit %d (in force %d); want 150, 0, untouched", pct, lim, debug.SetMemoryLimit(-1))
+	}
+}
+
+// TestGCSettingsReported: the summary reports the settings in force,
+// GOGC=off as -1. Not parallel: it sets the GC percent.
+func TestGCSettingsReported(t *testing.T) {
+	prevPct := debug.SetGCPercent(250)
+	prevLim := debug.SetMemoryLimit(3 << 30)
+	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLim) })
+	if p, l := gcSettings(); p != 250 || l != 3<<30 {
+		t.Errorf("gcSettings = %d, %d; want 250, %d", p, l, 3<<30)
+	}
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(math.MaxInt64)
+	if p, l := gcSettings(); p != -1 || l != 0 {
+		t.Errorf("gcSettings = %d, %d; want -1 (off), 0 (no limit)", p, l)
+	}
+}
+
+// TestTuneProcsOnOneCore re-runs the test binary pinned to one CPU
+// (taskset): TuneGC raises GOMAXPROCS to MinProcs there (unless a CPU
+// quota limits the process), and self-health still counts one core.
+func TestTuneProcsOnOneCore(t *testing.T) {
+	if os.Getenv("LLMBENCH_TUNE_CHILD") == "1" {
+		before := runtime.GOMAXPROCS(0)
+		TuneGC(func(string) string { return "" })
+		fmt.Printf("child: before=%d after=%d cores=%d quota=%v\n", before, runtime.GOMAXPROCS(0), cores(), cpuQuota())
+		return
+	}
+	taskset, err := exec.LookPath("taskset")
+	if err != nil {
+		t.Skip("no taskset")
+	}
+	cmd := exec.Command(taskset, "-c", "0", os.Args[0], "-test.run=^TestTuneProcsOnOneCore$", "-test.v")
+	cmd.Env = append(os.Environ(), "LLMBENCH_TUNE_CHILD=1", "GOMAXPROCS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := fmt.Sprintf("child: before=1 after=%d cores=1 quota=false", MinProcs)
+	if cpuQuota() {
+		want = "child: before=1 after=1 cores=1 quota=true"
+	}
+	if !strings.Contains(string(out), want) {
+		t.Errorf("child printed:\n%s\nwant a line %q", out, want)
+	}
+}
