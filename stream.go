@@ -41,6 +41,9 @@ type streamScratch struct {
 	gaps               []time.Duration
 }
 
+// maxScratch bounds the stream scratch a Client keeps between requests.
+const maxScratch = 1 << 20
+
 func (c *Client) readStream(ctx, rctx context.Context, clk rxClock, body io.Reader, res *Result) {
 	sc, _ := c.readers.Get().(*streamScratch)
 	if sc == nil {
@@ -52,8 +55,12 @@ func (c *Client) readStream(ctx, rctx context.Context, clk rxClock, body io.Read
 	p := parse{content: sc.content[:0], reasoning: sc.reasoning[:0]}
 	res.Timing.Gaps = sc.gaps[:0]
 	defer func() {
-		// finish copied the text; the gaps are copied here.
+		// finish copied the text; the gaps are copied here. Buffers grown
+		// past maxScratch by a rare huge response are not kept.
 		sc.content, sc.reasoning, sc.gaps = p.content[:0], p.reasoning[:0], res.Timing.Gaps[:0]
+		if cap(sc.content)+cap(sc.reasoning)+8*cap(sc.gaps) > maxScratch {
+			sc.content, sc.reasoning, sc.gaps = nil, nil, nil
+		}
 		res.Timing.Gaps = slices.Clone(res.Timing.Gaps)
 		r.Reset(nil)
 		c.readers.Put(sc)

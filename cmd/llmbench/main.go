@@ -25,8 +25,9 @@ func main() {
 		panic(err)
 	}
 
-	// GOGC=400 and a memory limit of half the machine unless the
-	// environment sets them: fewer GC cycles stealing time from the VUs.
+	// GOGC=400, a soft memory limit of 3/4 of the machine and at least 2 Ps
+	// on one CPU, each unless the environment sets it: GC cycles that take
+	// less time from the VUs' reads (internal/selfhealth/gcpolicy.go).
 	selfhealth.TuneGC(os.Getenv)
 
 	sig := make(chan os.Signal, 2)

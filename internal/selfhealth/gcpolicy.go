@@ -39,9 +39,11 @@ const GCPercent = 400
 const MinProcs = 2
 
 // TuneGC applies GCPercent unless the environment (getenv) sets GOGC, and,
-// unless it sets GOMEMLIMIT, a soft memory limit of half the memory the
-// process may use (the machine's, or its cgroup's when lower), so that the
-// larger heap goal gives way before memory runs short. Unless GOMAXPROCS
+// unless it sets GOMEMLIMIT, a soft memory limit of three quarters of the
+// memory the process may use (the machine's, or its cgroup's when lower),
+// so that the larger heap goal gives way before memory runs short (a
+// quarter is left for stacks, buffers and the rest of the machine; a lower
+// limit would make the GC run back to back for live heaps that fit). Unless GOMAXPROCS
 // is set it raises the Ps to MinProcs where affinity, not a quota, limits
 // the CPUs (the self-health summary still counts the CPUs available). It
 // returns the GC percent and limit in force (limit 0: Go's default, none).
@@ -58,7 +60,7 @@ func TuneGC(getenv func(string) string) (gcPercent int, limit int64) {
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		if m := memoryAvailable(); m > 0 {
-			limit = m / 2
+			limit = m / 4 * 3
 			debug.SetMemoryLimit(limit)
 		}
 	}

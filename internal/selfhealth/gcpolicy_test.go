@@ -25,8 +25,8 @@ func TestTuneGC(t *testing.T) {
 	if pct != GCPercent || debug.SetGCPercent(pct) != GCPercent {
 		t.Errorf("GC percent %d, want %d", pct, GCPercent)
 	}
-	if m := memoryAvailable(); m > 0 && (lim != m/2 || debug.SetMemoryLimit(-1) != m/2) {
-		t.Errorf("memory limit %d, want half of %d", lim, m)
+	if m := memoryAvailable(); m > 0 && (lim != m/4*3 || debug.SetMemoryLimit(-1) != m/4*3) {
+		t.Errorf("memory limit %d, want three quarters of %d", lim, m)
 	}
 
 	debug.SetGCPercent(150)
