@@ -63,7 +63,8 @@ func (c *rxConn) lastRx() time.Time {
 }
 
 // Read reads like net.TCPConn.Read, with recvmsg, and records the receive
-// instant.
+// instant. Reads must not overlap (net/http reads a connection from one
+// goroutine at a time); writes and Close may run alongside.
 func (c *rxConn) Read(p []byte) (int, error) {
 	n, wallNs, err := c.r.read(c.Conn, p)
 	if n > 0 {
