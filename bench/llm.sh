@@ -100,7 +100,7 @@ case_ttft() {
     jq -c -n --argjson b "$b" --argjson l "$l" --argjson u "$u" --slurpfile ls "$W/llm" --arg load "$l0 $(load)" --argjson steal "$(steal_pct "$t0" "$(cpu_ticks)")" \
       '{case: "ttft_error", streams: '"$n"', itl: "'"$itl"'", requests_per_stream: '"$r"', placement: "'"$placement"'",
         bare: ($b | del(.label)), llmbench: ($l | del(.label)), llmbench_user_clock: ($u | del(.label)),
-        llmbench_self: ($ls[0].self | {cpu_cores: (.cpu_cores * 100 | round / 100), gc_cycles, sched_p99_ms: .sched_latency.p99_ms, saturated}), load: $load, steal_pct: $steal}'
+        llmbench_self: ($ls[0].self | {cpu_cores: (.cpu_cores * 100 | round / 100), gc_cycles, sched_p99_ms: .sched_latency.p99_ms, cpu_steal, saturated}), load: $load, steal_pct: $steal}'
   done
 }
 

@@ -14,7 +14,8 @@ const DefaultInterval = time.Second
 // The saturation limits: the generator counts as saturated when it used
 // more than CPULimit of its cores over the test, or when runnable
 // goroutines waited more than SchedLatencyLimit (p99) for a thread — then
-// token timestamps are late by about that much.
+// token timestamps are late by about that much — or when the hypervisor
+// took more than StealLimit of the machine's CPU.
 const (
 	CPULimit          = 0.9
 	SchedLatencyLimit = 5 * time.Millisecond
@@ -123,6 +124,7 @@ func (m *Monitor) Summary() Summary {
 		MaxRSSBytes: to.maxRSS,
 	}
 	s.GOGC, s.MemoryLimitBytes = gcSettings()
+	s.CPUSteal = stealShare(from, to)
 	if wall > 0 {
 		s.CPUCores = cpu.Seconds() / wall.Seconds()
 	}

@@ -99,6 +99,30 @@ func TestSummaryWithoutRun(t *testing.T) {
 	}
 }
 
+// TestStealShare: the steal between two /proc/stat readings, and none when
+// either is missing or time did not advance.
+func TestStealShare(t *testing.T) {
+	at := func(total, steal uint64) reading { return reading{totalTicks: total, stealTicks: steal, ticksOK: true} }
+	tests := []struct {
+		name     string
+		from, to reading
+		want     float64
+	}{
+		{"a quarter", at(1000, 10), at(1400, 110), 0.25},
+		{"none", at(1000, 10), at(1400, 10), 0},
+		{"unknown", reading{}, at(1400, 110), 0},
+		{"no time", at(1000, 10), at(1000, 10), 0},
+	}
+	for _, tt := range tests {
+		if got := stealShare(tt.from, tt.to); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if total, _, ok := cpuTicks(); runtime.GOOS == "linux" && (!ok || total == 0) {
+		t.Errorf("cpuTicks on Linux: total %d, ok %v", total, ok)
+	}
+}
+
 func TestReasons(t *testing.T) {
 	tests := []struct {
 		name string
@@ -110,6 +134,8 @@ func TestReasons(t *testing.T) {
 		{"cpu too short", Summary{Cores: 2, WallSeconds: 0.5, CPUCores: 1.9, CPUUtilization: 0.95}, []string{}},
 		{"sched", Summary{Cores: 2, WallSeconds: 10, SchedLatency: Latency{Samples: 1e4, P99Ms: 12}}, []string{"Go scheduler latency p(99)=12.00ms > 5.00ms"}},
 		{"sched few samples", Summary{Cores: 2, WallSeconds: 10, SchedLatency: Latency{Samples: 20, P99Ms: 12}}, []string{}},
+		{"steal", Summary{Cores: 2, WallSeconds: 10, CPUSteal: 0.28}, []string{"hypervisor took 28% of the machine's CPU (steal)"}},
+		{"little steal", Summary{Cores: 2, WallSeconds: 10, CPUSteal: 0.04}, []string{}},
 		{"both", Summary{Cores: 4, WallSeconds: 10, CPUCores: 4, CPUUtilization: 1, SchedLatency: Latency{Samples: 1e4, P99Ms: 1500}},
 			[]string{"client CPU 4.0 of 4 cores (100%)", "Go scheduler latency p(99)=1.50s > 5.00ms"}},
 	}

@@ -42,6 +42,10 @@ type reading struct {
 	sched    hist
 	pauses   hist
 	gcCycles uint64
+	// totalTicks and stealTicks are the machine's CPU time and the part
+	// the hypervisor took (/proc/stat); ticksOK is false where unknown.
+	totalTicks, stealTicks uint64
+	ticksOK                bool
 }
 
 // hist is a copy of a runtime/metrics Float64Histogram.
@@ -58,6 +62,7 @@ func read() reading {
 		r.gcCycles = s[2].Value.Uint64()
 	}
 	r.cpu, r.maxRSS = processCPU()
+	r.totalTicks, r.stealTicks, r.ticksOK = cpuTicks()
 	return r
 }
 

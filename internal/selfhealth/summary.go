@@ -30,6 +30,10 @@ type Summary struct {
 	// GOGC -1 means off, MemoryLimitBytes 0 no limit.
 	GOGC             int64 `json:"gogc"`
 	MemoryLimitBytes int64 `json:"memory_limit_bytes"`
+	// CPUSteal is the share of the machine's CPU time the hypervisor took
+	// during the test (Linux /proc/stat "steal"; 0 elsewhere or on bare
+	// metal): time the VM's vCPUs, and so every timestamp, stood still.
+	CPUSteal float64 `json:"cpu_steal"`
 	// SchedLatency is how long goroutines waited to run once runnable.
 	SchedLatency Latency `json:"sched_latency"`
 	// MaxRSSBytes is the process's peak resident set (0 when unknown).
@@ -62,6 +66,9 @@ func (s Summary) reasons() []string {
 	if s.SchedLatency.P99Ms > limit && s.SchedLatency.Samples >= minSchedSamples {
 		why = append(why, fmt.Sprintf("Go scheduler latency p(99)=%s > %s", ms(s.SchedLatency.P99Ms), ms(limit)))
 	}
+	if s.CPUSteal > StealLimit && s.WallSeconds >= minWallSeconds {
+		why = append(why, fmt.Sprintf("hypervisor took %.0f%% of the machine's CPU (steal)", 100*s.CPUSteal))
+	}
 	return why
 }
 
@@ -72,7 +79,11 @@ func (s Summary) Text() string {
 	row := func(k, v string) {
 		fmt.Fprintf(&b, "    %s%s: %s\n", k, strings.Repeat(".", max(2, 26-len(k))), v)
 	}
-	row("cpu", fmt.Sprintf("%.2f of %d cores (%.0f%%), peak %.2f", s.CPUCores, s.Cores, 100*s.CPUUtilization, s.CPUPeakCores))
+	cpu := fmt.Sprintf("%.2f of %d cores (%.0f%%), peak %.2f", s.CPUCores, s.Cores, 100*s.CPUUtilization, s.CPUPeakCores)
+	if s.CPUSteal >= 0.005 {
+		cpu += fmt.Sprintf(", steal %.0f%%", 100*s.CPUSteal)
+	}
+	row("cpu", cpu)
 	row("gc", fmt.Sprintf("%d cycles, %d pauses, total %s, max %s (GOGC=%d)", s.GCCycles, s.GCPauses, ms(s.GCPauseTotalMs), ms(s.GCPauseMaxMs), s.GOGC))
 	row("sched_latency", fmt.Sprintf("p(50)=%s p(99)=%s max=%s", ms(s.SchedLatency.P50Ms), ms(s.SchedLatency.P99Ms), ms(s.SchedLatency.MaxMs)))
 	if s.MaxRSSBytes > 0 {
