@@ -28,7 +28,7 @@ func main() {
 	// GOGC=400, a soft memory limit of 3/4 of the machine and at least 2 Ps
 	// on one CPU, each unless the environment sets it: GC cycles that take
 	// less time from the VUs' reads (internal/selfhealth/gcpolicy.go).
-	selfhealth.TuneGC(os.Getenv)
+	selfhealth.TuneRuntime(os.Getenv)
 
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

@@ -38,36 +38,30 @@ const GCPercent = 400
 // limited processes keep Go's choice.
 const MinProcs = 2
 
-// TuneGC applies GCPercent unless the environment (getenv) sets GOGC, and,
-// unless it sets GOMEMLIMIT, a soft memory limit of three quarters of the
-// memory the process may use (the machine's, or its cgroup's when lower),
-// so that the larger heap goal gives way before memory runs short (a
-// quarter is left for stacks, buffers and the rest of the machine; a lower
-// limit would make the GC run back to back for live heaps that fit). Unless GOMAXPROCS
-// is set it raises the Ps to MinProcs where affinity, not a quota, limits
-// the CPUs (the self-health summary still counts the CPUs available). It
-// returns the GC percent and limit in force (limit 0: Go's default, none).
-func TuneGC(getenv func(string) string) (gcPercent int, limit int64) {
+// TuneRuntime sets the runtime up for steady timing, each setting only
+// when the environment (getenv) does not set it: GOGC to GCPercent;
+// GOMEMLIMIT to three quarters of the memory the process may use (the
+// machine's, or its cgroup's when lower), so that the larger heap goal gives
+// way before memory runs short (a quarter is left for stacks, buffers and
+// the rest of the machine; a lower limit would make the GC run back to back
+// for live heaps that fit); and GOMAXPROCS to MinProcs where affinity, not a
+// quota, limits the CPUs (self-health still counts the CPUs available).
+func TuneRuntime(getenv func(string) string) {
 	availableCores.Store(int64(runtime.GOMAXPROCS(0)))
 	if getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) < MinProcs && runtime.NumCPU() < MinProcs && !cpuQuota() {
 		runtime.GOMAXPROCS(MinProcs)
 	}
-	gcPercent = debug.SetGCPercent(-1)
-	debug.SetGCPercent(gcPercent) // read back
 	if getenv("GOGC") == "" {
-		gcPercent = GCPercent
-		debug.SetGCPercent(gcPercent)
+		debug.SetGCPercent(GCPercent)
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		if m := memoryAvailable(); m > 0 {
-			limit = m / 4 * 3
-			debug.SetMemoryLimit(limit)
+			debug.SetMemoryLimit(m / 4 * 3)
 		}
 	}
-	return gcPercent, limit
 }
 
-// availableCores is GOMAXPROCS as Go chose it, before TuneGC (0: not
+// availableCores is GOMAXPROCS as Go chose it, before TuneRuntime (0: not
 // tuned): the CPUs the process may use, which self-health reports.
 var availableCores atomic.Int64
 

@@ -11,29 +11,26 @@ import (
 	"testing"
 )
 
-// TestTuneGC: llmbench's GC target and memory limit apply unless the
+// TestTuneRuntime: llmbench's GC target and memory limit apply unless the
 // environment sets GOGC or GOMEMLIMIT. Not parallel: it sets the
 // process's GC settings (restored at the end).
-func TestTuneGC(t *testing.T) {
+func TestTuneRuntime(t *testing.T) {
 	prevPct := debug.SetGCPercent(100)
 	prevLim := debug.SetMemoryLimit(math.MaxInt64)
 	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLim) })
 
 	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 
-	pct, lim := TuneGC(env(nil))
-	if pct != GCPercent || debug.SetGCPercent(pct) != GCPercent {
-		t.Errorf("GC percent %d, want %d", pct, GCPercent)
-	}
-	if m := memoryAvailable(); m > 0 && (lim != m/4*3 || debug.SetMemoryLimit(-1) != m/4*3) {
-		t.Errorf("memory limit %d, want three quarters of %d", lim, m)
+	TuneRuntime(env(nil))
+	if pct, lim := gcSettings(); pct != GCPercent || (memoryAvailable() > 0 && lim != memoryAvailable()/4*3) {
+		t.Errorf("GC percent %d, limit %d; want %d and three quarters of %d", pct, lim, GCPercent, memoryAvailable())
 	}
 
 	debug.SetGCPercent(150)
 	debug.SetMemoryLimit(1 << 40)
-	pct, lim = TuneGC(env(map[string]string{"GOGC": "150", "GOMEMLIMIT": "1TiB"}))
-	if pct != 150 || lim != 0 || debug.SetMemoryLimit(-1) != 1<<40 {
-		t.Errorf("with GOGC and GOMEMLIMIT set: percent %d, limit %d (in force %d); want 150, 0, untouched", pct, lim, debug.SetMemoryLimit(-1))
+	TuneRuntime(env(map[string]string{"GOGC": "150", "GOMEMLIMIT": "1TiB"}))
+	if pct, lim := gcSettings(); pct != 150 || lim != 1<<40 {
+		t.Errorf("with GOGC and GOMEMLIMIT set: percent %d, limit %d; want 150, %d (untouched)", pct, lim, int64(1)<<40)
 	}
 }
 
@@ -54,12 +51,12 @@ func TestGCSettingsReported(t *testing.T) {
 }
 
 // TestTuneProcsOnOneCore re-runs the test binary pinned to one CPU
-// (taskset): TuneGC raises GOMAXPROCS to MinProcs there (unless a CPU
+// (taskset): TuneRuntime raises GOMAXPROCS to MinProcs there (unless a CPU
 // quota limits the process), and self-health still counts one core.
 func TestTuneProcsOnOneCore(t *testing.T) {
 	if os.Getenv("LLMBENCH_TUNE_CHILD") == "1" {
 		before := runtime.GOMAXPROCS(0)
-		TuneGC(func(string) string { return "" })
+		TuneRuntime(func(string) string { return "" })
 		fmt.Printf("child: before=%d after=%d cores=%d quota=%v\n", before, runtime.GOMAXPROCS(0), cores(), cpuQuota())
 		return
 	}

@@ -161,7 +161,7 @@ func (h hist) bound(i int) float64 {
 }
 
 // cores is the CPUs the process may use: GOMAXPROCS as Go set it from the
-// affinity mask and CPU quota, before TuneGC raised it.
+// affinity mask and CPU quota, before TuneRuntime raised it.
 func cores() int {
 	if n := availableCores.Load(); n > 0 {
 		return int(n)

@@ -26,7 +26,7 @@ type Summary struct {
 	GCPauses       uint64  `json:"gc_pauses"`
 	GCPauseTotalMs float64 `json:"gc_pause_total_ms"`
 	GCPauseMaxMs   float64 `json:"gc_pause_max_ms"`
-	// GOGC and MemoryLimitBytes are the GC settings in force (see TuneGC);
+	// GOGC and MemoryLimitBytes are the GC settings in force (see TuneRuntime);
 	// GOGC -1 means off, MemoryLimitBytes 0 no limit.
 	GOGC             int64 `json:"gogc"`
 	MemoryLimitBytes int64 `json:"memory_limit_bytes"`

@@ -24,7 +24,7 @@ func profile(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	selfhealth.TuneGC(os.Getenv) // as cmd/llmbench does
+	selfhealth.TuneRuntime(os.Getenv) // as cmd/llmbench does
 	mods := modules.NewRegistry()
 	builtin.Register(mods)
 	if err := mods.Register("k6/x/llm", llm.New()); err != nil {
