@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/llmbench/llmbench/internal/netx"
 )
 
 // Config configures a Client.
@@ -32,13 +34,16 @@ type Config struct {
 	Timeout time.Duration
 	// Headers are added to every request.
 	Headers map[string]string
-	// Transport overrides the client's own transport (tests, sharing).
+	// Transport is the transport requests go through. The k6/x/llm module
+	// passes the VU's (internal/netx), shared with k6/http and k6/x/sse;
+	// nil gives the Client a network handle of its own. Receive timestamps
+	// need a netx transport (its connections keep them).
 	Transport http.RoundTripper
 	// MaxLine bounds one event-stream line (DefaultMaxLine when 0).
 	MaxLine int
 	// UserClock stamps events with time.Now when the client reads them,
 	// even where the kernel's receive timestamps are available (see
-	// rxclock.go). Receive timestamps need the client's own transport.
+	// internal/netx).
 	UserClock bool
 }
 
@@ -53,14 +58,15 @@ type Options struct {
 // Client sends OpenAI-compatible requests and measures their streams. It is
 // safe for concurrent use.
 //
-// Each Client owns one http.Transport (unless Config.Transport is set). The
-// module creates one Client per VU (scripts call new llm.Client in the init
-// code, which runs once per VU), so connections are per VU, as k6 keeps
-// them: a VU reuses its keep-alive connection from request to request and
-// VUs never queue behind each other on a shared per-host limit, which would
-// add client-side waiting to TTFT. MaxIdleConnsPerHost is raised so that a VU's
-// concurrent async requests can all be kept alive. Compression is disabled
-// so that no decoder buffers the stream between the socket and the clock.
+// In scripts a Client sends through its VU's network handle
+// (internal/netx), whether it was made in the init code or in every
+// iteration, so connections are per VU, as k6 keeps them: a VU reuses its
+// keep-alive connection from request to request, VUs never queue behind
+// each other on a shared per-host limit (which would add client-side
+// waiting to TTFT), and a script cannot leak connections by making clients.
+// The handle keeps a VU's concurrent async requests alive and does not
+// decompress, so that no decoder buffers the stream between the socket and
+// the clock.
 type Client struct {
 	cfg       Config
 	base      string
@@ -87,19 +93,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		tr := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second}
-		if def, ok := http.DefaultTransport.(*http.Transport); ok {
-			tr = def.Clone()
-		}
-		tr.DisableCompression = true
-		tr.MaxIdleConns = 0
-		tr.MaxIdleConnsPerHost = 1024
-		tr.IdleConnTimeout = 90 * time.Second
-		if !cfg.UserClock {
-			keepStampsOn()
-			tr.DialContext = dialRx(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second})
-		}
-		rt = tr
+		rt = netx.New(nil).Transport()
 	}
 	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: &http.Client{Transport: rt}}
 	if cfg.Model != "" {
@@ -164,9 +158,9 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 	}
 	defer resp.Body.Close()
 	rb := &countingReader{r: resp.Body, n: &res.BytesReceived}
-	clk := rxClock{floor: res.Timing.Send}
-	if resp.ProtoMajor == 1 && conn != nil { // HTTP/2 connections are read by the transport
-		clk.conn = rxConnOf(conn)
+	clk := netx.Clock{Floor: res.Timing.Send}
+	if resp.ProtoMajor == 1 && conn != nil && !c.cfg.UserClock { // HTTP/2 connections are read by the transport
+		clk.Conn = netx.ConnOf(conn)
 	}
 	res.Status = resp.StatusCode
 	res.Headers = flatten(resp.Header)

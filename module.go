@@ -10,7 +10,7 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/llmbench/llmbench/internal/js/modules"
-	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/netx"
 )
 
 // DefaultBaseURL and DefaultTimeout apply when new llm.Client omits them.
@@ -69,6 +69,11 @@ func (i *instance) construct(call sobek.ConstructorCall) *sobek.Object {
 	if err != nil {
 		panic(rt.NewTypeError("llm.Client: " + err.Error()))
 	}
+	// The client borrows the VU's network handle: made in init code or in
+	// every iteration, it sends on the VU's connections.
+	if n := i.vuNet(); n != nil {
+		opts.cfg.Transport = n.Transport()
+	}
 	c, err := NewClient(opts.cfg)
 	if err != nil {
 		panic(rt.NewTypeError(err.Error()))
@@ -80,6 +85,17 @@ func (i *instance) construct(call sobek.ConstructorCall) *sobek.Object {
 	must(obj.Set("chatAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Chat, true) }))
 	must(obj.Set("completeAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Completions, true) }))
 	return obj
+}
+
+// vuNet is the VU's network handle, in init code or while code runs.
+func (i *instance) vuNet() *netx.VU {
+	if env := i.vu.InitEnv(); env != nil && env.Net != nil {
+		return env.Net
+	}
+	if st := i.vu.State(); st != nil {
+		return st.Net
+	}
+	return nil
 }
 
 func must(err error) {
@@ -117,7 +133,7 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 	}
 	// Capture everything the emission needs on the VU goroutine.
 	tags := state.Tags().WithMap(jc.tags).WithMap(p.tags)
-	out, md, builtins := state.Out, state.Metadata, state.Builtins
+	out, md := state.Out, state.Metadata
 	var scheduled time.Time
 	if state.Current != nil {
 		scheduled = state.Current.Scheduled
@@ -132,11 +148,6 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 		if res.ErrorCode != ErrCancelled {
 			b := m.Batch(res, jc.slo, tags)
 			b.Metadata = md
-			if builtins != nil && builtins.DataSent != nil && builtins.DataReceived != nil {
-				b.Samples = append(b.Samples,
-					metrics.Sample{Metric: builtins.DataSent, Value: float64(res.BytesSent)},
-					metrics.Sample{Metric: builtins.DataReceived, Value: float64(res.BytesReceived)})
-			}
 			out.Emit(b)
 		}
 		return res

@@ -228,11 +228,13 @@ func TestModuleFaults(t *testing.T) {
 			if tc.code != "" {
 				failed = 1
 			}
-			if counts["llm_requests"] != 1 || counts["llm_request_failed"] != failed || counts["data_sent"] == 0 {
+			if counts["llm_requests"] != 1 || counts["llm_request_failed"] != failed {
 				t.Errorf("counts %v", counts)
 			}
-			if tc.code == "" && counts["data_received"] == 0 {
-				t.Errorf("no data_received: %v", counts)
+			// data_sent and data_received are the engine's, per iteration
+			// (internal/js), not the module's, per request.
+			if counts["data_sent"] != 0 || counts["data_received"] != 0 {
+				t.Errorf("the module emitted data_sent/data_received: %v", counts)
 			}
 		})
 	}

@@ -11,6 +11,8 @@ import (
 	"unsafe"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/llmbench/llmbench/internal/netx"
 )
 
 // parse accumulates what a response's chunks (or its single JSON body) say.
@@ -44,7 +46,7 @@ type streamScratch struct {
 // maxScratch bounds the stream scratch a Client keeps between requests.
 const maxScratch = 1 << 20
 
-func (c *Client) readStream(ctx, rctx context.Context, clk rxClock, body io.Reader, res *Result) {
+func (c *Client) readStream(ctx, rctx context.Context, clk netx.Clock, body io.Reader, res *Result) {
 	sc, _ := c.readers.Get().(*streamScratch)
 	if sc == nil {
 		sc = &streamScratch{r: NewReader(body, c.cfg.MaxLine)}
@@ -69,7 +71,7 @@ func (c *Client) readStream(ctx, rctx context.Context, clk rxClock, body io.Read
 	done := false
 	for {
 		ev, err := r.Next()
-		now := clk.now()
+		now := clk.Now()
 		if err != nil {
 			if err == io.EOF {
 				break
@@ -299,9 +301,9 @@ func (p *parse) finish(res *Result) {
 // readJSON reads a non-streaming response. Its whole body arrives at once,
 // so the first token, first output and last token are all the body's end:
 // TTFT equals E2E, and without usage the output counts as one chunk.
-func (c *Client) readJSON(ctx, rctx context.Context, clk rxClock, body io.Reader, res *Result) {
+func (c *Client) readJSON(ctx, rctx context.Context, clk netx.Clock, body io.Reader, res *Result) {
 	b, err := io.ReadAll(io.LimitReader(body, maxJSONBody))
-	now := clk.now()
+	now := clk.Now()
 	res.Timing.End = now
 	if err != nil {
 		fail(res, classify(ctx, rctx, err, ErrStreamCut), fmt.Errorf("reading body: %w", err))

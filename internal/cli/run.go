@@ -22,6 +22,7 @@ import (
 	"github.com/llmbench/llmbench/internal/js"
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/netx"
 	"github.com/llmbench/llmbench/internal/output"
 	"github.com/llmbench/llmbench/internal/summary"
 	"github.com/llmbench/llmbench/internal/threshold"
@@ -152,6 +153,11 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		return nil, exit.New(exit.InvalidConfig, err)
 	}
 	l.runner.SetRunOptions(l.run.Tags(), l.run.SystemTags())
+	netOpts, err := netx.Parse(l.run.Options().Other, netx.DefaultUserAgent(Version))
+	if err != nil {
+		return nil, exit.New(exit.InvalidConfig, err)
+	}
+	l.runner.SetNetOptions(netOpts)
 	return l, nil
 }
 

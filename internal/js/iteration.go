@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/vu"
 )
@@ -104,6 +105,7 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 	sc.iters++
 	v.ctx = ctx
 	v.callFn = sc.fn
+	v.net.ResetJar()
 	start := time.Now()
 	err = v.runJS(ctx, v.call)
 	end := time.Now()
@@ -113,6 +115,7 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 		if !v.healthy() {
 			v.broken = true
 		}
+		v.emitNetwork(end, st)
 		var xe *exit.Error
 		if errors.As(err, &xe) {
 			return fmt.Errorf("%w: %w", vu.ErrInterrupted, xe)
@@ -122,9 +125,14 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 		}
 		return fmt.Errorf("%w: %w", vu.ErrInterrupted, err)
 	}
+	sent, recv := v.net.Swap()
+	v.net.IterationEnd()
+	b := v.r.opts.Builtins
 	v.out.Emit(metrics.Batch{Time: end, Tags: st.Tags(), Metadata: st.Metadata, Samples: []metrics.Sample{
-		{Metric: v.r.opts.Builtins.Iterations, Value: 1},
-		{Metric: v.r.opts.Builtins.IterationDuration, Value: metrics.D(end.Sub(start))},
+		{Metric: b.DataSent, Value: float64(sent)},
+		{Metric: b.DataReceived, Value: float64(recv)},
+		{Metric: b.Iterations, Value: 1},
+		{Metric: b.IterationDuration, Value: metrics.D(end.Sub(start))},
 	}})
 	if err != nil {
 		serr := v.scriptError(err)
@@ -132,6 +140,20 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 		return &vu.ScriptError{Err: serr}
 	}
 	return nil
+}
+
+// emitNetwork emits the wire bytes the VU's handle counted since the last
+// emission as data_sent and data_received, with the VU's current tags, as
+// k6 does at the end of every run of an exported function (interrupted
+// ones too), and closes idle connections under noVUConnectionReuse.
+func (v *VU) emitNetwork(t time.Time, st *modules.State) {
+	sent, recv := v.net.Swap()
+	v.net.IterationEnd()
+	b := v.r.opts.Builtins
+	v.out.Emit(metrics.Batch{Time: t, Tags: st.Tags(), Metadata: st.Metadata, Samples: []metrics.Sample{
+		{Metric: b.DataSent, Value: float64(sent)},
+		{Metric: b.DataReceived, Value: float64(recv)},
+	}})
 }
 
 // scriptError gives JS exceptions their full stack trace as message.

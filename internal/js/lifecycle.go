@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/grafana/sobek"
 
@@ -67,6 +68,7 @@ func (v *VU) callLifecycle(ctx context.Context, name, group string, arg sobek.Va
 	fn, _ := sobek.AssertFunction(v.ns.Get(name))
 	var res sobek.Value
 	v.ctx = ctx
+	defer func() { v.emitNetwork(time.Now(), v.state) }()
 	err := v.runJS(ctx, func() error {
 		var err error
 		if arg == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/llmbench/llmbench/internal/exit"
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/netx"
 	"github.com/llmbench/llmbench/internal/vu"
 )
 
@@ -29,6 +30,9 @@ type Options struct {
 	Logger         *slog.Logger
 	Stdout, Stderr io.Writer
 	ReadFile       func(path string) ([]byte, error) // nil = os.ReadFile
+	// Net are the network options of every VU's handle (nil: k6's
+	// defaults); SetNetOptions replaces them after Load.
+	Net *netx.Options
 }
 
 // Runner holds a script compiled once; it makes VUs and runs the lifecycle
@@ -81,6 +85,9 @@ func Load(ctx context.Context, scriptPath string, opts Options) (*Runner, error)
 	}
 	if r.opts.Builtins == nil {
 		r.opts.Builtins = metrics.RegisterBuiltins(r.opts.Metrics)
+	}
+	if r.opts.Net == nil {
+		r.opts.Net = netx.Defaults(netx.DefaultUserAgent(""))
 	}
 	if r.opts.Test == nil {
 		r.opts.Test = &vu.State{}
@@ -171,6 +178,10 @@ func (r *Runner) NewVU(ctx context.Context, id uint64, out metrics.Emitter) (vu.
 	}
 	return v, nil
 }
+
+// SetNetOptions sets the network options of the VUs made from now on
+// (after Load, before any VU, setup or teardown is made).
+func (r *Runner) SetNetOptions(o *netx.Options) { r.opts.Net = o }
 
 // SetRunOptions sets the consolidated run tags (options.tags / --tag) and
 // enabled system tags (nil keeps the current set) after Load, before any

@@ -97,6 +97,8 @@ func TestChecksGroupsMetrics(t *testing.T) {
 		{"my_trend", 0, base},
 		{"my_rate", 1, base},
 		{"my_gauge", 3, base},
+		{"data_sent", 0, base},
+		{"data_received", 0, base},
 		{"iterations", 1, base},
 		{"iteration_duration", 0, base},
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/llmbench/llmbench/internal/exit"
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/netx"
 	"github.com/llmbench/llmbench/internal/vu"
 )
 
@@ -32,6 +33,8 @@ type VU struct {
 	ctx     context.Context
 	initEnv *modules.InitEnv
 	state   *modules.State
+	// net is the VU's network handle; it outlives rebuilt runtimes.
+	net *netx.VU
 
 	iter      int64
 	scen      map[*vu.Scenario]*scenarioCache
@@ -92,7 +95,10 @@ func (r *Runner) initVU(ctx context.Context, v *VU) error {
 	v.loop = newEventLoop(v.rt)
 	v.timers = newTimers(v.loop)
 	v.env = envObject(v.rt, r.opts.Env)
-	v.initEnv = &modules.InitEnv{Registry: r.opts.Metrics, Builtins: r.opts.Builtins, Logger: r.logger, CWD: r.rootDir}
+	if v.net == nil {
+		v.net = netx.New(r.opts.Net)
+	}
+	v.initEnv = &modules.InitEnv{Registry: r.opts.Metrics, Builtins: r.opts.Builtins, Logger: r.logger, CWD: r.rootDir, Net: v.net}
 	v.state = &modules.State{
 		VUID:       id,
 		Builtins:   r.opts.Builtins,
@@ -101,6 +107,7 @@ func (r *Runner) initVU(ctx context.Context, v *VU) error {
 		Logger:     r.logger,
 		Test:       r.opts.Test,
 		SystemTags: r.sysTags,
+		Net:        v.net,
 	}
 	v.interrupted = make(chan struct{}, 1)
 	v.interrupt = func() {

@@ -17,6 +17,7 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/netx"
 	"github.com/llmbench/llmbench/internal/vu"
 )
 
@@ -66,6 +67,9 @@ type InitEnv struct {
 	Logger   *slog.Logger
 	// CWD is the directory relative paths are resolved against.
 	CWD string
+	// Net is the VU's network handle (the same one State.Net holds later):
+	// a client made in init code borrows it.
+	Net *netx.VU
 }
 
 // State is the per-VU state while code runs outside init. It belongs to the
@@ -97,6 +101,10 @@ type State struct {
 	// SystemTags are the enabled system tags ("scenario", "group",
 	// "check", "vu", "iter", …); nil means k6's default set.
 	SystemTags map[string]bool
+	// Net is the VU's network handle: every network module sends through
+	// its transport; the engine counts its bytes and emits data_sent and
+	// data_received at the end of each iteration.
+	Net *netx.VU
 }
 
 // SystemTagEnabled reports whether system tag name is enabled.

@@ -1,4 +1,4 @@
-package llm
+package netx
 
 import (
 	"encoding/binary"
@@ -44,9 +44,9 @@ var keepStampsOn = sync.OnceFunc(func() {
 	}
 })
 
-// newRxConn turns on SO_TIMESTAMPNS for tc and wraps it; nil when the
-// kernel refuses.
-func newRxConn(tc *net.TCPConn) *rxConn {
+// newRxReader turns on SO_TIMESTAMPNS for tc and returns its recvmsg
+// reader; nil when the kernel refuses.
+func newRxReader(tc *net.TCPConn) *rxReader {
 	raw, err := tc.SyscallConn()
 	if err != nil {
 		return nil
@@ -57,10 +57,9 @@ func newRxConn(tc *net.TCPConn) *rxConn {
 	}); err != nil || serr != nil {
 		return nil
 	}
-	c := &rxConn{Conn: tc}
-	c.r.raw = raw
-	c.r.fn = c.r.recv
-	return c
+	r := &rxReader{raw: raw}
+	r.fn = r.recv
+	return r
 }
 
 // recv is the RawConn.Read callback: false asks the poller to wait for

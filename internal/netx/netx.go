@@ -1,0 +1,144 @@
+// Package netx is a VU's network handle: the one HTTP transport, dialer,
+// TLS configuration and cookie jar that every network module of a VU
+// (k6/http, k6/x/sse, k6/x/llm) borrows. The engine creates one VU handle
+// per VU, counts its wire bytes (data_sent, data_received) and closes it;
+// modules only borrow it, so a script that makes a client per iteration
+// reuses the VU's connections instead of opening new ones.
+//
+// How a byte reaches a VU: the transport dials through VU.dial (hosts
+// overrides, blocked hostnames, DNS policy and cache, blacklisted IPs), which
+// wraps the TCP connection in a Conn; TLS runs over the Conn, so handshake
+// and records are counted; each Read of the Conn adds to the VU's Counters
+// and, on Linux, keeps the kernel's receive timestamp that Clock hands to
+// stream readers.
+//
+// It imports the standard library and golang.org/x/sys only.
+package netx
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"sync"
+	"time"
+)
+
+// VU is one VU's network handle. Transport, Jar and Counters are safe for
+// concurrent use; ResetJar and IterationEnd belong to the VU goroutine.
+type VU struct {
+	Counters
+	opts *Options
+
+	once sync.Once
+	tr   *http.Transport
+
+	jarMu sync.Mutex
+	jar   http.CookieJar
+}
+
+// New returns a VU handle with opts (nil: the defaults). Nothing is
+// allocated for the transport until it is first used.
+func New(opts *Options) *VU {
+	if opts == nil {
+		opts = &Options{}
+	}
+	return &VU{opts: opts}
+}
+
+// Options returns the options the handle was made with. Do not modify.
+func (v *VU) Options() *Options { return v.opts }
+
+// Transport returns the VU's HTTP transport, built on first use. Every
+// module of the VU must send through it.
+func (v *VU) Transport() *http.Transport {
+	v.once.Do(v.build)
+	return v.tr
+}
+
+// MaxIdleConnsPerHost keeps the idle connections of a VU's concurrent
+// requests (a batch, async llm streams) alive: k6 ties it to batchPerHost,
+// but an LLM script's async fan-out to one host is often larger.
+const minIdlePerHost = 1024
+
+func (v *VU) build() {
+	o := v.opts
+	idle := o.BatchPerHost
+	if idle < minIdlePerHost {
+		idle = minIdlePerHost
+	}
+	keepStampsOn()
+	v.tr = &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           v.dial,
+		TLSClientConfig:       o.tlsConfig(),
+		ForceAttemptHTTP2:     true,
+		DisableCompression:    true, // no decoder between the socket and the clock; k6/http decodes itself
+		DisableKeepAlives:     o.NoConnectionReuse,
+		MaxIdleConns:          0,
+		MaxIdleConnsPerHost:   idle,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// Jar is the VU's current cookie jar (see ResetJar).
+func (v *VU) Jar() http.CookieJar {
+	v.jarMu.Lock()
+	defer v.jarMu.Unlock()
+	if v.jar == nil {
+		v.jar = NewJar()
+	}
+	return v.jar
+}
+
+// ResetJar gives the VU a new, empty jar, as k6 does at the start of every
+// iteration unless noCookiesReset is set (the engine calls it).
+func (v *VU) ResetJar() {
+	if v.opts.NoCookiesReset {
+		return
+	}
+	v.jarMu.Lock()
+	v.jar = nil
+	v.jarMu.Unlock()
+}
+
+// IterationEnd closes the idle connections when noVUConnectionReuse is set.
+func (v *VU) IterationEnd() {
+	if v.opts.NoVUConnectionReuse && v.tr != nil {
+		v.tr.CloseIdleConnections()
+	}
+}
+
+// Close closes the VU's idle connections; in-flight requests finish.
+func (v *VU) Close() {
+	if v.tr != nil {
+		v.tr.CloseIdleConnections()
+	}
+}
+
+// NewJar returns an empty cookie jar as k6 makes them: Go's cookiejar with
+// no public-suffix list.
+func NewJar() http.CookieJar {
+	j, _ := cookiejar.New(nil) // never fails without options
+	return j
+}
+
+// dial resolves addr as the VU's options say and dials it, wrapping the
+// connection in a Conn.
+func (v *VU) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	target, err := v.opts.resolve(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	d := net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	c, err := d.DialContext(ctx, network, target)
+	if err != nil {
+		return nil, err
+	}
+	conn := &Conn{Conn: c, counters: &v.Counters}
+	if tc, ok := c.(*net.TCPConn); ok && !v.opts.NoReceiveStamps {
+		conn.rx = newRxReader(tc)
+	}
+	return conn, nil
+}
