@@ -87,4 +87,3 @@ func TestRxOffset(t *testing.T) {
 		}
 	}
 }
-
