@@ -28,7 +28,14 @@ type Options struct {
 	// NoThresholds turns evaluation off (--no-thresholds); submetrics named
 	// by thresholds are still aggregated.
 	NoThresholds bool
+	// Submetrics are kept whether or not a threshold names them, as k6
+	// keeps http_req_duration{expected_response:true}: metric name → one
+	// tag and value. A metric missing from the registry is skipped.
+	Submetrics []Submetric
 }
+
+// Submetric names a submetric by its parent and one tag.
+type Submetric struct{ Metric, Tag, Value string }
 
 // sub is one submetric: a sink fed by the parent's samples whose tags
 // contain all of Tags.
@@ -87,6 +94,23 @@ func New(reg *metrics.Registry, ths threshold.Set, opts Options) (*Aggregate, er
 			sink = s.sink
 		}
 		a.tracked = append(a.tracked, tracked{entry: e, metric: m, sink: sink})
+	}
+	for _, sm := range opts.Submetrics {
+		m := reg.Get(sm.Metric)
+		if m == nil {
+			continue
+		}
+		a.grow(m.Index)
+		suffix := sm.Tag + ":" + sm.Value
+		name := m.Name + "{" + suffix + "}"
+		dup := false
+		for _, s := range a.subs[m.Index] {
+			dup = dup || s.name == name
+		}
+		if !dup {
+			a.subs[m.Index] = append(a.subs[m.Index], &sub{name: name, suffix: suffix,
+				tags: metrics.NewTagSet(map[string]string{sm.Tag: sm.Value}), sink: metrics.NewSink(m.Type)})
+		}
 	}
 	return a, nil
 }

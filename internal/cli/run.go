@@ -218,6 +218,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		Abort:        l.test.Abort,
 		Elapsed:      l.test.CurrentTestRunDuration,
 		NoThresholds: l.run.NoThresholds(),
+		Submetrics:   defaultSubmetrics(l.run),
 	})
 	if err != nil {
 		return err
@@ -416,4 +417,13 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 	return summary.WriteResults(results, env.Stdout, env.Stderr, func(p string) (io.WriteCloser, error) {
 		return os.Create(resolve(env, p))
 	})
+}
+
+// defaultSubmetrics are the submetrics k6 always keeps: the duration of
+// the requests a response callback expected, while that tag is on.
+func defaultSubmetrics(r config.Run) []aggregate.Submetric {
+	if !r.SystemTagEnabled("expected_response") {
+		return nil
+	}
+	return []aggregate.Submetric{{Metric: "http_req_duration", Tag: "expected_response", Value: "true"}}
 }

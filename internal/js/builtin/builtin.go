@@ -10,12 +10,13 @@ import (
 	"github.com/llmbench/llmbench/internal/js/modules/k6"
 	"github.com/llmbench/llmbench/internal/js/modules/k6data"
 	"github.com/llmbench/llmbench/internal/js/modules/k6execution"
+	"github.com/llmbench/llmbench/internal/js/modules/k6http"
 	"github.com/llmbench/llmbench/internal/js/modules/k6metrics"
 	"github.com/llmbench/llmbench/internal/js/modules/k6timers"
 )
 
 // Names are the import names Register adds.
-var Names = []string{"k6", "k6/data", "k6/execution", "k6/metrics", "k6/timers"}
+var Names = []string{"k6", "k6/data", "k6/execution", "k6/metrics", "k6/timers", "k6/http"}
 
 // Register adds the built-in modules to reg. It panics if one of the names
 // is already registered (a wiring bug).
@@ -26,6 +27,7 @@ func Register(reg *modules.Registry) {
 		"k6/execution": k6execution.New(),
 		"k6/data":      k6data.New(),
 		"k6/timers":    k6timers.New(),
+		"k6/http":      k6http.New(),
 	} {
 		if err := reg.Register(name, m); err != nil {
 			panic(fmt.Sprintf("registering built-in modules: %v", err))

@@ -1,0 +1,542 @@
+package k6http
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/llmbench/llmbench/internal/js/modules"
+	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/netx"
+)
+
+// sender is what sending a request needs of the VU, captured on the VU
+// goroutine so that requests can run on others (asyncRequest, batch).
+type sender struct {
+	ctx    context.Context
+	tr     http.RoundTripper
+	jar    http.CookieJar
+	opts   *netx.Options
+	out    metrics.Emitter
+	tags   *metrics.TagSet
+	md     map[string]string
+	sys    func(string) bool
+	m      *httpMetrics
+	logger *slog.Logger
+}
+
+func (i *instance) sender(st *modules.State) *sender {
+	return &sender{
+		ctx:    i.vu.Context(),
+		tr:     st.Net.Transport(),
+		jar:    st.Net.Jar(),
+		opts:   st.Net.Options(),
+		out:    st.Out,
+		tags:   st.Tags(),
+		md:     st.Metadata,
+		sys:    st.SystemTagEnabled,
+		m:      i.metrics(st),
+		logger: st.Logger,
+	}
+}
+
+// hopTrace records one hop's httptrace instants as offsets from start
+// (callbacks run on the transport's goroutines).
+type hopTrace struct {
+	start                                                    time.Time
+	getConn, gotConn, connStart, connDone, tlsStart, tlsDone atomic.Int64
+	wrote, firstByte                                         atomic.Int64
+	reused                                                   atomic.Bool
+	remote                                                   atomic.Pointer[net.TCPAddr]
+	trace                                                    *httptrace.ClientTrace
+}
+
+func newHopTrace() *hopTrace {
+	h := &hopTrace{start: time.Now()}
+	since := func() int64 { return int64(time.Since(h.start)) + 1 } // 0 means "not seen"
+	set := func(a *atomic.Int64) { a.CompareAndSwap(0, since()) }
+	h.trace = &httptrace.ClientTrace{
+		GetConn: func(string) { set(&h.getConn) },
+		GotConn: func(i httptrace.GotConnInfo) {
+			set(&h.gotConn)
+			h.reused.Store(i.Reused)
+			if a, ok := i.Conn.RemoteAddr().(*net.TCPAddr); ok {
+				h.remote.Store(a)
+			}
+		},
+		ConnectStart:         func(string, string) { set(&h.connStart) },
+		ConnectDone:          func(_, _ string, err error) { set(&h.connDone) },
+		TLSHandshakeStart:    func() { set(&h.tlsStart) },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { set(&h.tlsDone) },
+		WroteRequest:         func(httptrace.WroteRequestInfo) { set(&h.wrote) },
+		GotFirstResponseByte: func() { set(&h.firstByte) },
+	}
+	return h
+}
+
+// timings computes k6's timings (ms) with finish as the hop's end.
+func (h *hopTrace) timings(finish time.Time) Timings {
+	end := int64(finish.Sub(h.start)) + 1
+	ms := func(a, b int64) float64 {
+		if a == 0 || b == 0 || b < a {
+			return 0
+		}
+		return float64(b-a) / 1e6
+	}
+	get, got := h.getConn.Load(), h.gotConn.Load()
+	var t Timings
+	t.Blocked = ms(get, got)
+	if !h.reused.Load() {
+		t.Connecting = ms(h.connStart.Load(), h.connDone.Load())
+		t.TLSHandshaking = ms(h.tlsStart.Load(), h.tlsDone.Load())
+	}
+	from := got
+	if !h.reused.Load() {
+		if d := h.tlsDone.Load(); d != 0 {
+			from = d
+		} else if d := h.connDone.Load(); d != 0 {
+			from = d
+		}
+	}
+	wrote, first := h.wrote.Load(), h.firstByte.Load()
+	t.Sending = ms(from, wrote)
+	switch {
+	case first != 0:
+		t.Waiting = ms(wrote, first)
+		t.Receiving = ms(first, end)
+	case wrote != 0:
+		t.Waiting = ms(wrote, end)
+	}
+	t.Duration = t.Sending + t.Waiting + t.Receiving
+	return t
+}
+
+// send performs r: every hop is traced and measured; the result is never
+// nil. A transport error is in res.Error/ErrorCode and err (for throw).
+func (s *sender) send(r *request) (*Response, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, r.timeout)
+	defer cancel()
+	jar := s.jar
+	if r.jar != nil {
+		jar = r.jar
+	}
+	res := &Response{respType: r.respType, Headers: map[string]string{}, Cookies: map[string][]*HTTPCookie{}}
+	res.Request = s.requestInfo(r, jar)
+	res.URL = r.url.String()
+
+	method, u, body, hasBody := r.method, r.url, r.body, r.hasBody
+	var prev *url.URL
+	hops, digestDone := 0, false
+	for {
+		h := newHopTrace()
+		req, err := s.buildHop(ctx, h, r, method, u, body, hasBody, prev, jar)
+		if err != nil {
+			return s.fail(r, res, h, method, u, err)
+		}
+		if r.auth == "digest" && digestDone {
+			req.Header.Set("Authorization", res.Request.digest)
+		}
+		resp, err := s.tr.RoundTrip(req)
+		if err != nil {
+			if ctx.Err() == context.DeadlineExceeded && s.ctx.Err() == nil {
+				err = errTimeout
+			}
+			return s.fail(r, res, h, method, u, err)
+		}
+		if jar != nil {
+			if rc := resp.Cookies(); len(rc) > 0 {
+				jar.SetCookies(u, rc)
+			}
+		}
+		if resp.StatusCode == http.StatusSwitchingProtocols {
+			resp.Body.Close()
+			err := fmt.Errorf("unsupported response status: %s", resp.Status)
+			return s.fail(r, res, h, method, u, &throwAlways{err})
+		}
+		// Digest: answer the 401 challenge once; the first hop's 401 is
+		// expected.
+		if r.auth == "digest" && !digestDone && resp.StatusCode == http.StatusUnauthorized && u.User != nil {
+			if auth, ok := digestAuth(resp.Header.Get("WWW-Authenticate"), method, u); ok {
+				drain(resp.Body)
+				s.emitHop(r, h, time.Now(), method, u, resp, nil, true)
+				res.Request.digest = auth
+				digestDone = true
+				continue
+			}
+		}
+		if loc := resp.Header.Get("Location"); isRedirect(resp.StatusCode) && loc != "" {
+			if hops < r.redirects {
+				next, err := u.Parse(loc)
+				if err != nil {
+					drain(resp.Body)
+					return s.fail(r, res, h, method, u, fmt.Errorf("failed to parse Location header %q: %w", loc, err))
+				}
+				drain(resp.Body)
+				s.emitHop(r, h, time.Now(), method, u, resp, nil, false)
+				hops++
+				if resp.StatusCode <= 303 && method != http.MethodGet && method != http.MethodHead {
+					method, body, hasBody = http.MethodGet, nil, false
+				}
+				prev, u = u, next
+				res.URL = u.String()
+				continue
+			}
+			if !r.redirectsSet && r.redirects > 0 {
+				s.logger.Warn(fmt.Sprintf("Stopped after %d redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this", hops+1), "url", res.URL)
+			}
+		}
+		return s.finish(r, res, h, method, u, resp)
+	}
+}
+
+// errTimeout is k6's request timeout (1050).
+var errTimeout = errors.New("request timeout")
+
+// throwAlways wraps errors that k6 throws whatever the throw option.
+type throwAlways struct{ error }
+
+func (e *throwAlways) Unwrap() error { return e.error }
+
+func isRedirect(code int) bool {
+	switch code {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+func drain(b io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(b, 1<<20))
+	b.Close()
+}
+
+// buildHop builds one hop's request: default headers, the body's content
+// type, the user's headers, basic auth from the URL and cookies.
+func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method string, u *url.URL, body []byte, hasBody bool, prev *url.URL, jar http.CookieJar) (*http.Request, error) {
+	var rd io.Reader
+	if hasBody {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, h.trace), method, u.String(), rd)
+	if err != nil {
+		return nil, err
+	}
+	if !hasBody {
+		req.Body, req.GetBody = nil, nil
+	}
+	if ua := s.opts.UserAgent; ua != "" {
+		req.Header.Set("User-Agent", ua)
+	} else {
+		req.Header["User-Agent"] = []string{""} // Go sends none for an empty value
+	}
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
+	sameHost := prev == nil || sameOrSubdomain(prev.Hostname(), u.Hostname())
+	for k, v := range r.headers {
+		if !sameHost && sensitiveHeader(k) {
+			continue
+		}
+		req.Header[k] = v
+	}
+	req.Header.Del("Content-Length")
+	if r.host != "" {
+		req.Host = r.host
+	}
+	if prev != nil && !(prev.Scheme == "https" && u.Scheme == "http") {
+		ref := *prev
+		ref.User, ref.Fragment = nil, ""
+		req.Header.Set("Referer", ref.String())
+	}
+	if u.User != nil && req.Header.Get("Authorization") == "" && (prev == nil || sameHost) {
+		p, _ := u.User.Password()
+		req.SetBasicAuth(u.User.Username(), p)
+	}
+	s.addCookies(req, r, u, jar)
+	return req, nil
+}
+
+func sensitiveHeader(k string) bool {
+	switch http.CanonicalHeaderKey(k) {
+	case "Authorization", "Www-Authenticate", "Cookie", "Cookie2":
+		return true
+	}
+	return false
+}
+
+func sameOrSubdomain(parent, sub string) bool {
+	parent, sub = strings.ToLower(parent), strings.ToLower(sub)
+	return parent == sub || strings.HasSuffix(sub, "."+parent)
+}
+
+func (s *sender) addCookies(req *http.Request, r *request, u *url.URL, jar http.CookieJar) {
+	replaced := map[string]bool{}
+	for _, c := range r.cookies {
+		if c.replace {
+			replaced[c.name] = true
+		}
+	}
+	if jar != nil {
+		for _, c := range jar.Cookies(u) {
+			if !replaced[c.Name] {
+				req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+			}
+		}
+	}
+	for _, c := range r.cookies {
+		req.AddCookie(&http.Cookie{Name: c.name, Value: c.value})
+	}
+}
+
+// finish reads the last hop's body and fills the response.
+func (s *sender) finish(r *request, res *Response, h *hopTrace, method string, u *url.URL, resp *http.Response) (*Response, error) {
+	var raw []byte
+	var err error
+	if r.respType == respNone {
+		_, err = io.Copy(io.Discard, resp.Body)
+	} else {
+		raw, err = io.ReadAll(resp.Body)
+	}
+	resp.Body.Close()
+	end := time.Now()
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || (s.ctx.Err() == nil && r.timeout > 0 && end.Sub(h.start) >= r.timeout) {
+			err = errTimeout
+		}
+		return s.fail(r, res, h, method, u, err)
+	}
+	res.Status = resp.StatusCode
+	res.StatusText = resp.Status
+	res.Proto = resp.Proto
+	for k, v := range resp.Header {
+		res.Headers[k] = strings.Join(v, ", ")
+	}
+	for _, c := range resp.Cookies() {
+		res.Cookies[c.Name] = append(res.Cookies[c.Name], httpCookie(c))
+	}
+	res.Timings = h.timings(end)
+	if a := h.remote.Load(); a != nil {
+		res.RemoteIP, res.RemotePort = a.IP.String(), a.Port
+	}
+	if resp.TLS != nil {
+		res.TLSVersion = netx.TLSVersionName(resp.TLS.Version)
+		res.TLSCipherSuite = netx.CipherSuiteName(resp.TLS.CipherSuite)
+		res.OCSP.Status = "unknown"
+	}
+	res.hasBody = !(resp.StatusCode < 200 || resp.StatusCode == 204 || resp.StatusCode == 304)
+	if res.hasBody && r.respType != respNone {
+		if dec, derr := decompress(raw, resp.Header.Get("Content-Encoding")); derr != nil {
+			res.Error = fmt.Sprintf("error decompressing response body (%v)", derr)
+			res.ErrorCode = 1701
+		} else {
+			raw = dec
+		}
+	}
+	res.raw = raw
+	if res.ErrorCode == 0 && resp.StatusCode >= 400 {
+		res.ErrorCode = 1000 + resp.StatusCode
+	}
+	var hopErr error
+	if res.ErrorCode == 1701 {
+		hopErr = errors.New(res.Error)
+	}
+	s.emitHop(r, h, end, method, u, resp, hopErr, false)
+	if hopErr != nil {
+		return res, hopErr
+	}
+	return res, nil
+}
+
+// fail fills res for a transport error on a hop and emits that hop.
+func (s *sender) fail(r *request, res *Response, h *hopTrace, method string, u *url.URL, err error) (*Response, error) {
+	end := time.Now()
+	code, msg := classify(err)
+	res.Status, res.StatusText, res.Proto = 0, "", ""
+	res.Headers = map[string]string{}
+	res.Error, res.ErrorCode = msg, code
+	res.Timings = h.timings(end)
+	res.hasBody = false
+	if a := h.remote.Load(); a != nil {
+		res.RemoteIP, res.RemotePort = a.IP.String(), a.Port
+	}
+	s.emitHop(r, h, end, method, u, nil, err, false)
+	var ue *url.Error
+	if errors.As(err, &ue) || code == 1050 {
+		if code == 1050 {
+			err = errTimeout
+		}
+		return res, &url.Error{Op: urlOp(method), URL: u.String(), Err: err}
+	}
+	var ta *throwAlways
+	if errors.As(err, &ta) {
+		return res, err
+	}
+	return res, &url.Error{Op: urlOp(method), URL: u.String(), Err: err}
+}
+
+func urlOp(method string) string {
+	if method == "" {
+		return "Get"
+	}
+	return method[:1] + strings.ToLower(method[1:])
+}
+
+// emitHop emits one hop's samples at end.
+func (s *sender) emitHop(r *request, h *hopTrace, end time.Time, method string, u *url.URL, resp *http.Response, err error, forceExpected bool) {
+	t := h.timings(end)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	tags := map[string]string{}
+	for k, v := range r.tags {
+		tags[k] = v
+	}
+	name := r.name
+	if name == "" {
+		name = maskURL(u)
+	}
+	sys := s.sys
+	if sys("url") {
+		tags["url"] = name
+	} else {
+		delete(tags, "url")
+	}
+	if sys("name") {
+		tags["name"] = name
+	}
+	if sys("method") {
+		tags["method"] = method
+	} else {
+		delete(tags, "method")
+	}
+	if sys("status") {
+		tags["status"] = strconv.Itoa(status)
+	} else {
+		delete(tags, "status")
+	}
+	if resp != nil {
+		if sys("proto") {
+			tags["proto"] = resp.Proto
+		}
+		if resp.TLS != nil && sys("tls_version") {
+			tags["tls_version"] = netx.TLSVersionName(resp.TLS.Version)
+		}
+	}
+	if err != nil {
+		code, msg := classify(err)
+		if sys("error") {
+			tags["error"] = msg
+		}
+		if sys("error_code") {
+			tags["error_code"] = strconv.Itoa(code)
+		}
+	} else if status >= 400 && sys("error_code") {
+		tags["error_code"] = strconv.Itoa(1000 + status)
+	}
+	if a := h.remote.Load(); a != nil && sys("ip") {
+		tags["ip"] = a.IP.String()
+	}
+	cb := r.callback
+	expected := true
+	if cb != nil {
+		expected = forceExpected || cb.match(status)
+		if sys("expected_response") {
+			tags["expected_response"] = strconv.FormatBool(expected)
+		}
+	}
+	m := s.m
+	samples := []metrics.Sample{
+		{Metric: m.reqs, Value: 1},
+		{Metric: m.duration, Value: t.Duration},
+		{Metric: m.blocked, Value: t.Blocked},
+		{Metric: m.connecting, Value: t.Connecting},
+		{Metric: m.tls, Value: t.TLSHandshaking},
+		{Metric: m.sending, Value: t.Sending},
+		{Metric: m.waiting, Value: t.Waiting},
+		{Metric: m.receiving, Value: t.Receiving},
+	}
+	if cb != nil {
+		v := 0.0
+		if !expected {
+			v = 1
+		}
+		samples = append(samples, metrics.Sample{Metric: m.failed, Value: v})
+	}
+	s.out.Emit(metrics.Batch{Time: end, Tags: s.tags.WithMap(tags), Metadata: s.md, Samples: samples})
+}
+
+// maskURL is the URL with credentials masked, as k6 tags it.
+func maskURL(u *url.URL) string {
+	if u.User == nil {
+		return u.String()
+	}
+	c := *u
+	if _, ok := u.User.Password(); ok {
+		c.User = url.UserPassword("****", "****")
+	} else {
+		c.User = url.User("****")
+	}
+	return c.String()
+}
+
+func httpCookie(c *http.Cookie) *HTTPCookie {
+	exp := c.Expires.UnixMilli()
+	return &HTTPCookie{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path, HTTPOnly: c.HttpOnly,
+		Secure: c.Secure, MaxAge: c.MaxAge, Expires: exp}
+}
+
+// requestInfo describes the original request (res.request).
+func (s *sender) requestInfo(r *request, jar http.CookieJar) Request {
+	ri := Request{Method: r.method, URL: r.url.String(), Body: r.plainBody, Headers: map[string][]string{}, Cookies: map[string][]*RequestCookie{}}
+	for k, v := range r.headers {
+		ri.Headers[k] = v
+	}
+	if ua := s.opts.UserAgent; ua != "" {
+		if _, set := ri.Headers["User-Agent"]; !set {
+			ri.Headers["User-Agent"] = []string{ua}
+		}
+	}
+	if r.contentType != "" {
+		if _, set := ri.Headers["Content-Type"]; !set {
+			ri.Headers["Content-Type"] = []string{r.contentType}
+		}
+	}
+	delete(ri.Headers, "Content-Length")
+	if r.host != "" {
+		ri.Headers["Host"] = []string{r.host}
+	}
+	var cookieHdr []string
+	replaced := map[string]bool{}
+	for _, c := range r.cookies {
+		replaced[c.name] = replaced[c.name] || c.replace
+	}
+	if jar != nil {
+		for _, c := range jar.Cookies(r.url) {
+			if !replaced[c.Name] {
+				ri.Cookies[c.Name] = append(ri.Cookies[c.Name], &RequestCookie{Name: c.Name, Value: c.Value})
+				cookieHdr = append(cookieHdr, c.Name+"="+c.Value)
+			}
+		}
+	}
+	for _, c := range r.cookies {
+		ri.Cookies[c.name] = append(ri.Cookies[c.name], &RequestCookie{Name: c.name, Value: c.value})
+		cookieHdr = append(cookieHdr, c.name+"="+c.value)
+	}
+	if len(cookieHdr) > 0 {
+		ri.Headers["Cookie"] = []string{strings.Join(cookieHdr, "; ")}
+	}
+	return ri
+}
