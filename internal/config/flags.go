@@ -21,6 +21,7 @@ type Flags struct {
 	timeUnit, export, mode  string
 	noSetup, noTeardown     bool
 	noThresholds, noSummary bool
+	net                     *netFlags
 }
 
 // RegisterFlags adds k6's option flags to fs and returns the handle that
@@ -45,6 +46,7 @@ func RegisterFlags(fs *pflag.FlagSet) *Flags {
 	fs.StringVar(&f.export, "summary-export", "", "write the end-of-test summary as JSON to `FILE`")
 	fs.StringVar(&f.mode, "summary-mode", "", "summary mode: compact (default), full or disabled")
 	fs.StringArrayVarP(&f.out, "out", "o", nil, "send metrics to an output, as `TYPE[=ARG]` (repeatable)")
+	f.net = registerNetFlags(fs)
 	return f
 }
 
@@ -107,5 +109,6 @@ func (f *Flags) Options() (Options, error) {
 	if ch("out") {
 		o.Out = append([]string{}, f.out...)
 	}
+	o.Other = f.net.other()
 	return o, nil
 }

@@ -129,6 +129,11 @@ func FromEnv(environ map[string]string) (Options, error) {
 	try("SUMMARY_EXPORT", stringInto(&o.SummaryExport))
 	try("SUMMARY_MODE", stringInto(&o.SummaryMode))
 	try("OUT", func(s string) error { o.Out = splitList(s); return nil })
+	if other, err := netEnv(get); err != nil {
+		errs = append(errs, err)
+	} else {
+		o.Other = other
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Options{}, exit.New(exit.InvalidConfig, err)
 	}

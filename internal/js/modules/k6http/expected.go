@@ -32,6 +32,9 @@ func (e *expectedStatuses) match(status int) bool {
 }
 
 func isInteger(v sobek.Value) (int, bool) {
+	if v == nil {
+		return 0, false
+	}
 	switch x := v.Export().(type) {
 	case int64:
 		return int(x), true

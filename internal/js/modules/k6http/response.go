@@ -122,11 +122,18 @@ func (r *Response) JSON(call sobek.FunctionCall) sobek.Value {
 	if r.parsed != nil {
 		return r.parsed
 	}
-	var v any
-	if err := json.Unmarshal(r.raw, &v); err != nil {
-		throwGo(rt, jsonError(r.raw, err))
+	// JSON.parse keeps the key order; Go's decoder words the error as k6.
+	parse, _ := sobek.AssertFunction(rt.Get("JSON").ToObject(rt).Get("parse"))
+	v, err := parse(sobek.Undefined(), rt.ToValue(string(r.raw)))
+	if err != nil {
+		var x any
+		jerr := json.Unmarshal(r.raw, &x)
+		if jerr == nil {
+			jerr = err
+		}
+		throwGo(rt, jsonError(r.raw, jerr))
 	}
-	r.parsed = rt.ToValue(v)
+	r.parsed = v
 	return r.parsed
 }
 

@@ -484,16 +484,22 @@ func maskURL(u *url.URL) string {
 		return u.String()
 	}
 	c := *u
+	c.User = nil
+	s := c.String()
+	mask := "****@"
 	if _, ok := u.User.Password(); ok {
-		c.User = url.UserPassword("****", "****")
-	} else {
-		c.User = url.User("****")
+		mask = "****:****@"
 	}
-	return c.String()
+	if i := strings.Index(s, "://"); i >= 0 {
+		return s[:i+3] + mask + s[i+3:]
+	}
+	return s
 }
 
 func httpCookie(c *http.Cookie) *HTTPCookie {
-	exp := c.Expires.UnixMilli()
+	// As k6: Go's UnixNano in ms, so a cookie without Expires (the zero
+	// Time, whose UnixNano overflows) reads -6795364578871.
+	exp := c.Expires.UnixNano() / int64(time.Millisecond)
 	return &HTTPCookie{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path, HTTPOnly: c.HttpOnly,
 		Secure: c.Secure, MaxAge: c.MaxAge, Expires: exp}
 }
