@@ -48,6 +48,7 @@ type instance struct {
 	// callback is the response callback set by setResponseCallback; nil
 	// turns http_req_failed and the expected_response tag off.
 	callback *expectedStatuses
+	tags     tagSetCache
 }
 
 // Exports implements modules.Instance.

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,7 @@ type sender struct {
 	sys    func(string) bool
 	m      *httpMetrics
 	logger *slog.Logger
+	cache  *tagSetCache
 }
 
 func (i *instance) sender(st *modules.State) *sender {
@@ -49,6 +51,7 @@ func (i *instance) sender(st *modules.State) *sender {
 		sys:    st.SystemTagEnabled,
 		m:      i.metrics(st),
 		logger: st.Logger,
+		cache:  &i.tags,
 	}
 }
 
@@ -229,10 +232,11 @@ func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method s
 	if hasBody {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, h.trace), method, u.String(), rd)
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, h.trace), method, "", rd)
 	if err != nil {
 		return nil, err
 	}
+	req.URL, req.Host = u, u.Host // parsed once, when the script's URL was read
 	if !hasBody {
 		req.Body, req.GetBody = nil, nil
 	}
@@ -393,81 +397,114 @@ func urlOp(method string) string {
 	return method[:1] + strings.ToLower(method[1:])
 }
 
+// hopTags are a hop's system tag values; with no user tags they key the
+// tag-set cache, so that a VU repeating a request builds its tags once.
+type hopTags struct {
+	base                                  *metrics.TagSet
+	name, method, status, proto, tls, ip  string
+	errMsg, errCode, expected             string
+	hasErr, hasProto, hasExpected, tlsSet bool
+}
+
+// tagSetCache maps hopTags to tag sets (bounded; shared by the VU's
+// goroutines).
+type tagSetCache struct {
+	mu sync.Mutex
+	m  map[hopTags]*metrics.TagSet
+}
+
+func (c *tagSetCache) get(k hopTags, build func() *metrics.TagSet) *metrics.TagSet {
+	c.mu.Lock()
+	t, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return t
+	}
+	t = build()
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= 1024 {
+		c.m = make(map[hopTags]*metrics.TagSet, 16)
+	}
+	c.m[k] = t
+	c.mu.Unlock()
+	return t
+}
+
 // emitHop emits one hop's samples at end.
 func (s *sender) emitHop(r *request, h *hopTrace, end time.Time, method string, u *url.URL, resp *http.Response, err error, forceExpected bool) {
 	t := h.timings(end)
+	sys := s.sys
+	k := hopTags{base: s.tags, name: r.name, method: method}
+	if k.name == "" {
+		k.name = maskURL(u)
+	}
 	status := 0
 	if resp != nil {
 		status = resp.StatusCode
-	}
-	tags := map[string]string{}
-	for k, v := range r.tags {
-		tags[k] = v
-	}
-	name := r.name
-	if name == "" {
-		name = maskURL(u)
-	}
-	sys := s.sys
-	if sys("url") {
-		tags["url"] = name
-	} else {
-		delete(tags, "url")
-	}
-	if sys("name") {
-		tags["name"] = name
-	}
-	if sys("method") {
-		tags["method"] = method
-	} else {
-		delete(tags, "method")
-	}
-	if sys("status") {
-		tags["status"] = strconv.Itoa(status)
-	} else {
-		delete(tags, "status")
-	}
-	if resp != nil {
-		if sys("proto") {
-			tags["proto"] = resp.Proto
-		}
-		if resp.TLS != nil && sys("tls_version") {
-			tags["tls_version"] = netx.TLSVersionName(resp.TLS.Version)
+		k.hasProto = true
+		k.proto = resp.Proto
+		if resp.TLS != nil {
+			k.tlsSet = true
+			k.tls = netx.TLSVersionName(resp.TLS.Version)
 		}
 	}
+	k.status = strconv.Itoa(status)
 	if err != nil {
 		code, msg := classify(err)
-		if sys("error") {
-			tags["error"] = msg
-		}
-		if sys("error_code") {
-			tags["error_code"] = strconv.Itoa(code)
-		}
-	} else if status >= 400 && sys("error_code") {
-		tags["error_code"] = strconv.Itoa(1000 + status)
+		k.hasErr, k.errMsg, k.errCode = true, msg, strconv.Itoa(code)
+	} else if status >= 400 {
+		k.errCode = strconv.Itoa(1000 + status)
 	}
 	if a := h.remote.Load(); a != nil && sys("ip") {
-		tags["ip"] = a.IP.String()
+		k.ip = a.IP.String()
 	}
 	cb := r.callback
 	expected := true
 	if cb != nil {
 		expected = forceExpected || cb.match(status)
-		if sys("expected_response") {
-			tags["expected_response"] = strconv.FormatBool(expected)
+		k.hasExpected = true
+		k.expected = strconv.FormatBool(expected)
+	}
+	build := func() *metrics.TagSet {
+		tags := make(map[string]string, len(r.tags)+10)
+		for tk, tv := range r.tags {
+			tags[tk] = tv
 		}
+		set := func(name, v string, on bool) {
+			if on && sys(name) {
+				tags[name] = v
+			} else if name == "url" || name == "method" || name == "status" {
+				delete(tags, name) // user tags of these names never pass
+			}
+		}
+		set("url", k.name, true)
+		set("name", k.name, true)
+		set("method", k.method, true)
+		set("status", k.status, true)
+		set("proto", k.proto, k.hasProto)
+		set("tls_version", k.tls, k.tlsSet)
+		set("error", k.errMsg, k.hasErr)
+		set("error_code", k.errCode, k.errCode != "")
+		set("ip", k.ip, k.ip != "")
+		set("expected_response", k.expected, k.hasExpected)
+		return s.tags.WithMap(tags)
+	}
+	var tags *metrics.TagSet
+	if len(r.tags) == 0 {
+		tags = s.cache.get(k, build)
+	} else {
+		tags = build()
 	}
 	m := s.m
-	samples := []metrics.Sample{
-		{Metric: m.reqs, Value: 1},
-		{Metric: m.duration, Value: t.Duration},
-		{Metric: m.blocked, Value: t.Blocked},
-		{Metric: m.connecting, Value: t.Connecting},
-		{Metric: m.tls, Value: t.TLSHandshaking},
-		{Metric: m.sending, Value: t.Sending},
-		{Metric: m.waiting, Value: t.Waiting},
-		{Metric: m.receiving, Value: t.Receiving},
-	}
+	samples := make([]metrics.Sample, 8, 9)
+	samples[0] = metrics.Sample{Metric: m.reqs, Value: 1}
+	samples[1] = metrics.Sample{Metric: m.duration, Value: t.Duration}
+	samples[2] = metrics.Sample{Metric: m.blocked, Value: t.Blocked}
+	samples[3] = metrics.Sample{Metric: m.connecting, Value: t.Connecting}
+	samples[4] = metrics.Sample{Metric: m.tls, Value: t.TLSHandshaking}
+	samples[5] = metrics.Sample{Metric: m.sending, Value: t.Sending}
+	samples[6] = metrics.Sample{Metric: m.waiting, Value: t.Waiting}
+	samples[7] = metrics.Sample{Metric: m.receiving, Value: t.Receiving}
 	if cb != nil {
 		v := 0.0
 		if !expected {
@@ -475,7 +512,7 @@ func (s *sender) emitHop(r *request, h *hopTrace, end time.Time, method string, 
 		}
 		samples = append(samples, metrics.Sample{Metric: m.failed, Value: v})
 	}
-	s.out.Emit(metrics.Batch{Time: end, Tags: s.tags.WithMap(tags), Metadata: s.md, Samples: samples})
+	s.out.Emit(metrics.Batch{Time: end, Tags: tags, Metadata: s.md, Samples: samples})
 }
 
 // maskURL is the URL with credentials masked, as k6 tags it.

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# k6/http cost: CPU per request of llmbench (bench/http.js: 50 VUs looping
+# http.get of a 2-byte local response, samples through the normal
+# pipeline) against a bare Go net/http client doing the same (one
+# connection per goroutine), server pinned to CPU 0 and clients to CPU 1,
+# ROUNDS rounds alternating. Prints one JSON line per client and round.
+# Usage: bench/http.sh [quick]   (needs taskset, /usr/bin/time, python3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-bin/llmbench}
+[ -x "$BIN" ] || make build >/dev/null
+go build -o bin/benchhttp ./bench/cmd/benchhttp
+SECS=20; ROUNDS=2; VUS=${VUS:-50}
+if [ "${1:-}" = quick ]; then SECS=4; ROUNDS=1; fi
+W=$(mktemp -d)
+if [ "$(nproc)" -ge 2 ]; then SRV="taskset -c 0"; CLI="taskset -c 1"; else SRV=""; CLI=""; fi
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3); server: ${SRV:-unpinned}, clients: ${CLI:-unpinned}"
+$SRV bin/benchhttp serve 127.0.0.1:0 >"$W/srv.out" 2>&1 & SP=$!
+trap 'kill $SP 2>/dev/null; rm -rf "$W"' EXIT
+for _ in $(seq 100); do grep -q serving "$W/srv.out" && break; sleep 0.05; done
+URL=$(grep -o 'http://[^ ]*' "$W/srv.out")/
+
+timed() { local out=$1; shift; $CLI /usr/bin/time -f '%U %S %M' -o "$out.time" "$@" >"$out" 2>"$out.err"; }
+report() { # client round requests out
+  awk -v c="$1" -v r="$2" -v n="$3" '{cpu=$1+$2; printf "{\"client\":\"%s\",\"round\":%d,\"vus\":%d,\"requests\":%d,\"cpu_s\":%.2f,\"cpu_us_per_req\":%.2f,\"req_per_s\":%.0f,\"max_rss_mb\":%.1f}\n", c, r, '"$VUS"', n, cpu, cpu*1e6/n, n/'"$SECS"', $3/1024}' "$4.time"
+}
+for r in $(seq "$ROUNDS"); do
+  timed "$W/bare" bin/benchhttp bare "$URL" "$VUS" "$SECS"
+  report bare "$r" "$(grep -o '"requests":[0-9]*' "$W/bare" | cut -d: -f2)" "$W/bare"
+  timed "$W/llmbench" "$BIN" run -q --gpu none --summary-export "$W/sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
+  n=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"]))' "$W/sum.json")
+  report llmbench "$r" "$n" "$W/llmbench"
+done
