@@ -294,6 +294,7 @@ func TestOtherWorkloads(t *testing.T) {
 		{"../examples/slo-gate.js", []string{"DURATION=2s"}},
 		{"../examples/reasoning-ttft-vs-ttfo.js", []string{"DURATION=2s", "RATE=3"}},
 		{"../examples/compare-models.js", []string{"DURATION=2s"}},
+		{"../examples/openai-http.js", []string{"DURATION=2s", "VUS=2", "LLM_MODEL=mock-model"}},
 	} {
 		t.Run(filepath.Base(tc.script), func(t *testing.T) {
 			t.Parallel()
@@ -308,6 +309,18 @@ func TestOtherWorkloads(t *testing.T) {
 				t.Fatalf("exit %d\n%s\n%s", out.code, out.stdout, out.stderr)
 			}
 			m := readExport(t, export)
+			if strings.HasSuffix(tc.script, "openai-http.js") { // k6/http, no llm module
+				if n, _ := m["http_reqs"]["count"].(float64); n < 2 {
+					t.Errorf("http_reqs = %v, want at least 2", n)
+				}
+				if n, _ := m["llm_http_completion_tokens"]["count"].(float64); n < 16 {
+					t.Errorf("llm_http_completion_tokens = %v, want 8 per request", n)
+				}
+				if failed, _ := m["http_req_failed"]["value"].(float64); failed != 0 {
+					t.Errorf("http_req_failed rate = %v", failed)
+				}
+				return
+			}
 			if n, _ := m["llm_requests"]["count"].(float64); n < 2 {
 				t.Errorf("llm_requests = %v, want at least 2", n)
 			}
