@@ -610,3 +610,37 @@ export default function () {}`)
 		t.Errorf("bad hosts option: exit %d, want 104\n%s", r.code, lastLines(r.stderr, 3))
 	}
 }
+
+// TestConnectionOptions: tlsVersion pins the version; noConnectionReuse
+// makes every request connect; noVUConnectionReuse closes between
+// iterations only.
+func TestConnectionOptions(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	mustRun(t, `
+import http from 'k6/http';
+export const options = { iterations: 1, insecureSkipTLSVerify: true, tlsVersion: http.TLS_1_2, noConnectionReuse: true };
+export default function () {
+  const a = http.get(__ENV.BASE), b = http.get(__ENV.BASE);
+  eq([a.tls_version, a.proto], ['tls1.2', 'HTTP/1.1'], 'tlsVersion');
+  ok(b.timings.connecting > 0 && b.timings.tls_handshaking > 0, 'noConnectionReuse: the second request connects ' + JSON.stringify(b.timings));
+}`, "-e", "BASE="+srv.URL)
+	mustRun(t, `
+import http from 'k6/http';
+export const options = { vus: 1, iterations: 2, insecureSkipTLSVerify: true, noVUConnectionReuse: true };
+export default function () {
+  const a = http.get(__ENV.BASE), b = http.get(__ENV.BASE);
+  ok(a.timings.tls_handshaking > 0, 'noVUConnectionReuse: each iteration connects');
+  eq(b.timings.tls_handshaking, 0, 'noVUConnectionReuse: reuse within an iteration');
+}`, "-e", "BASE="+srv.URL)
+	mustRun(t, `
+import http from 'k6/http';
+export const options = { vus: 1, iterations: 2, insecureSkipTLSVerify: true };
+export default function () {
+  const a = http.get(__ENV.BASE);
+  if (__ITER === 1) eq(a.timings.tls_handshaking, 0, 'connections persist across iterations by default');
+}`, "-e", "BASE="+srv.URL)
+}
