@@ -43,6 +43,9 @@ type sub struct {
 	name, suffix string
 	tags         *metrics.TagSet
 	sink         metrics.Sink
+	// hideEmpty leaves the submetric out of snapshots until it has a
+	// sample (Options.Submetrics; those named by thresholds always show).
+	hideEmpty bool
 }
 
 // tracked is one threshold key bound to its sink.
@@ -109,7 +112,7 @@ func New(reg *metrics.Registry, ths threshold.Set, opts Options) (*Aggregate, er
 		}
 		if !dup {
 			a.subs[m.Index] = append(a.subs[m.Index], &sub{name: name, suffix: suffix,
-				tags: metrics.NewTagSet(map[string]string{sm.Tag: sm.Value}), sink: metrics.NewSink(m.Type)})
+				tags: metrics.NewTagSet(map[string]string{sm.Tag: sm.Value}), sink: metrics.NewSink(m.Type), hideEmpty: true})
 		}
 	}
 	return a, nil

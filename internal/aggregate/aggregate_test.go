@@ -349,3 +349,48 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("after concurrent use: %+v, failed %v", s.Get("llm_ttft"), a.Failed())
 	}
 }
+
+// TestDefaultSubmetric: Options.Submetrics keeps a submetric without a
+// threshold, shown only once it has a sample, and not twice when a
+// threshold names it too.
+func TestDefaultSubmetric(t *testing.T) {
+	reg := metrics.NewRegistry()
+	dur := reg.MustNewMetric("http_req_duration", metrics.Trend, metrics.Time)
+	sm := []Submetric{{Metric: "http_req_duration", Tag: "expected_response", Value: "true"}, {Metric: "absent", Tag: "a", Value: "b"}}
+	a, err := New(reg, nil, Options{Submetrics: sm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(a *Aggregate) int {
+		n := 0
+		for _, m := range a.Snapshot().Metrics {
+			if m.Name == "http_req_duration{expected_response:true}" {
+				n++
+			}
+		}
+		return n
+	}
+	emit := func(a *Aggregate, expected string, v float64) {
+		a.AddBatches([]metrics.Batch{{Tags: metrics.NewTagSet(map[string]string{"expected_response": expected}),
+			Samples: []metrics.Sample{{Metric: dur, Value: v}}}})
+	}
+	emit(a, "false", 5)
+	if n := has(a); n != 0 {
+		t.Errorf("shown with no matching sample (%d)", n)
+	}
+	emit(a, "true", 7)
+	if n := has(a); n != 1 {
+		t.Errorf("shown %d times after a matching sample, want once", n)
+	}
+	ths, err := threshold.Parse([]byte(`{"http_req_duration{expected_response:true}": ["p(95)<100"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(reg, ths, Options{Submetrics: sm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := has(b); n != 1 {
+		t.Errorf("with a threshold on it: shown %d times, want once (even empty)", n)
+	}
+}

@@ -69,6 +69,9 @@ func (a *Aggregate) Snapshot() *Snapshot {
 		}
 		if m.Index < len(a.subs) {
 			for _, s := range a.subs[m.Index] {
+				if s.hideEmpty && s.sink.Empty() {
+					continue // k6 shows these only once they have a sample
+				}
 				sm := &Metric{Name: s.name, Metric: m, Parent: m.Name, Suffix: s.suffix, Tags: s.tags, Sink: copySink(m.Type, s.sink)}
 				byName[s.name] = sm
 				snap.Metrics = append(snap.Metrics, sm)
