@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,10 +11,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/llmbench/llmbench/internal/aggregate"
 	"github.com/llmbench/llmbench/internal/config"
@@ -23,6 +27,7 @@ import (
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/output"
+	"github.com/llmbench/llmbench/internal/restapi"
 	"github.com/llmbench/llmbench/internal/summary"
 	"github.com/llmbench/llmbench/internal/threshold"
 	"github.com/llmbench/llmbench/internal/ui"
@@ -37,6 +42,9 @@ type scriptFlags struct {
 	quiet      bool
 	noColor    bool
 	opts       *config.Flags
+	// segment and sequence are --execution-segment and
+	// --execution-segment-sequence.
+	segment, sequence string
 }
 
 func addScriptFlags(cmd *cobra.Command) *scriptFlags {
@@ -48,6 +56,42 @@ func addScriptFlags(cmd *cobra.Command) *scriptFlags {
 	fs.BoolVar(&f.systemEnv, "include-system-env-vars", true, "pass the real environment variables to __ENV")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no header and no progress updates")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colors in the output")
+	fs.StringVar(&f.segment, "execution-segment", "", "run only this `SEGMENT` of the test, e.g. 1/3:2/3, 0.5 or 25%:50% (distributed runs)")
+	fs.StringVar(&f.sequence, "execution-segment-sequence", "", "every instance's segment boundaries, e.g. 0,1/3,2/3,1 (the same on every instance)")
+	return f
+}
+
+// executionSegment returns the segment from the flags, else from the
+// script's options (executionSegment, executionSegmentSequence).
+func (f *scriptFlags) executionSegment(run config.Run) (executor.Segment, error) {
+	seg, seq := f.segment, f.sequence
+	other := run.Options().Other
+	if seg == "" {
+		_ = json.Unmarshal(other["executionSegment"], &seg)
+	}
+	if seq == "" {
+		_ = json.Unmarshal(other["executionSegmentSequence"], &seq)
+	}
+	s, err := executor.ParseSegment(seg, seq)
+	if err != nil {
+		return executor.Segment{}, exit.New(exit.InvalidConfig, err)
+	}
+	return s, nil
+}
+
+// runFlags are run's flags for distributed runs (the k6-operator's runner
+// argv, reference k6-operator.md §2).
+type runFlags struct {
+	address string
+	paused  bool
+	linger  bool
+}
+
+func addRunFlags(fs *pflag.FlagSet) *runFlags {
+	f := &runFlags{}
+	fs.StringVarP(&f.address, "address", "a", "", "serve the REST API (GET/PATCH /v1/status) on `HOST:PORT`, bound before the script initialises")
+	fs.BoolVarP(&f.paused, "paused", "p", false, "after initialising the VUs, wait for PATCH /v1/status paused=false (needs --address)")
+	fs.BoolVarP(&f.linger, "linger", "l", false, "after the end, keep the REST API up until interrupted")
 	return f
 }
 
@@ -175,22 +219,45 @@ func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Comm
 	f := addScriptFlags(cmd)
 	sf := addSourceFlags(cmd.Flags())
 	rf := addResultsFlags(cmd.Flags())
+	nf := addRunFlags(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
-		return run(ctx, env, mods, f, sf, rf, args[0])
+		return run(ctx, env, mods, f, sf, rf, nf, args[0])
 	}
 	return cmd
 }
 
-func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, sf *sourceFlags, rf *resultsFlags, script string) error {
+func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, sf *sourceFlags, rf *resultsFlags, nf *runFlags, script string) error {
 	isTTY := ui.IsTerminal(env.Stdout)
 	color := isTTY && !f.noColor
 	progress := (*ui.Progress)(nil)
 	logW := env.Stderr
 	logger := newLogger(logW)
 
+	// The REST API answers before the script initialises, so that the
+	// k6-operator's probes pass during a slow init.
+	ctl := newRunControl(nf.paused)
+	if nf.paused && nf.address == "" {
+		logger.Warn("--paused without --address: nothing can resume the run; it starts at once")
+		ctl = newRunControl(false)
+	}
+	if nf.address != "" {
+		srv, err := restapi.Listen(nf.address, ctl)
+		if err != nil {
+			return exit.New(exit.CannotStartAPI, err)
+		}
+		defer srv.Close()
+	}
+
 	l, err := load(ctx, env, mods, f, script, logger)
 	if err != nil {
 		return err
+	}
+	seg, err := f.executionSegment(l.run)
+	if err != nil {
+		return err
+	}
+	if !seg.Full() {
+		l.test.VUIDInTest = func(id uint64) uint64 { return uint64(seg.Global(int64(id)-1) + 1) }
 	}
 	srcs, err := newSources(sf, l.reg, logger)
 	if err != nil {
@@ -251,7 +318,9 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		NoTeardown:      l.run.NoTeardown(),
 		SetupTimeout:    l.run.SetupTimeout(),
 		TeardownTimeout: l.run.TeardownTimeout(),
+		Segment:         seg,
 	})
+	ctl.attach(sched, l.test, agg)
 	if !f.quiet {
 		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
 		for _, o := range extra {
@@ -278,8 +347,12 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	srcs.start(globalCtx, buf, logger)
 	runErr := sched.Init(globalCtx)
 	if runErr == nil {
-		srcs.running()
-		runErr = sched.Run(globalCtx, runCtx)
+		if runErr = ctl.waitStart(runCtx); runErr != nil && !errors.Is(runErr, errStoppedByAPI) {
+			runErr = nil // a signal while paused: outcome reports it
+		} else if runErr == nil {
+			srcs.running()
+			runErr = sched.Run(globalCtx, runCtx)
+		}
 	}
 	srcs.stop(logger)
 	progress.Stop()
@@ -296,6 +369,15 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	runErr = outcome(runErr, &signalled, agg, l.test)
 	if err := res.finish(env, l, agg, srcs, runErr, time.Now()); err != nil {
 		logger.Error("failed to write the results", "error", err)
+	}
+	ctl.setEnded(runErr)
+	if nf.linger && nf.address != "" {
+		stopSignals()
+		logger.Info("Linger set; waiting for Ctrl+C (the REST API stays up)...")
+		select {
+		case <-env.Signals:
+		case <-ctx.Done():
+		}
 	}
 	return runErr
 }
@@ -346,7 +428,7 @@ func watchSignals(env Env, logger *slog.Logger, cancelRun, cancelGlobal context.
 		case <-done:
 		}
 	}()
-	return func() { close(done) }
+	return sync.OnceFunc(func() { close(done) })
 }
 
 func snapshot(s *execution.Scheduler, test *vu.State) ui.Snapshot {
