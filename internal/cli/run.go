@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/llmbench/llmbench/internal/aggregate"
+	"github.com/llmbench/llmbench/internal/archive"
 	"github.com/llmbench/llmbench/internal/config"
 	"github.com/llmbench/llmbench/internal/execution"
 	"github.com/llmbench/llmbench/internal/executor"
@@ -45,6 +46,18 @@ type scriptFlags struct {
 	// segment and sequence are --execution-segment and
 	// --execution-segment-sequence.
 	segment, sequence string
+	// record keeps the files the script reads (loaded.files).
+	record bool
+}
+
+// envFlag returns the value of -e name in kvs.
+func envFlag(kvs []string, name string) (string, bool) {
+	for _, kv := range kvs {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func addScriptFlags(cmd *cobra.Command) *scriptFlags {
@@ -124,20 +137,76 @@ type loaded struct {
 	builtins *metrics.Builtins
 	test     *vu.State
 	logger   *slog.Logger
+	// archive is the k6 archive the script came from, or nil.
+	archive *archive.Archive
+	// files are the local files the script read (path → contents), when
+	// scriptFlags.record is set (for `archive`).
+	files map[string][]byte
+}
+
+// openArchive returns the k6 archive at path, or nil when path is not a
+// tar file.
+func openArchive(path string) (*archive.Archive, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil // js.Load reports the missing script
+	}
+	defer fh.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(fh, head)
+	if !archive.IsArchive(head[:n]) {
+		return nil, nil
+	}
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	a, err := archive.Read(fh)
+	if err != nil {
+		return nil, exit.New(exit.InvalidConfig, fmt.Errorf("%s: %w", path, err))
+	}
+	return a, nil
 }
 
 // load runs the script's init code in VU 0 and consolidates its options
-// with the other layers.
+// with the other layers. script may be a k6 archive (.tar): its files are
+// read from the archive and its options are the script layer.
 func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string, logger *slog.Logger) (*loaded, error) {
 	path := script
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(env.Dir, path)
 	}
+	arc, err := openArchive(path)
+	if err != nil {
+		return nil, err
+	}
 	scriptEnv, err := f.scriptEnv(env)
 	if err != nil {
 		return nil, err
 	}
-	l := &loaded{path: path, env: scriptEnv, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger}
+	read := func(p string) ([]byte, error) { return os.ReadFile(p) }
+	if arc != nil {
+		for k, v := range arc.Env {
+			if _, set := envFlag(f.env, k); !set {
+				scriptEnv[k] = v
+			}
+		}
+		path, read = arc.Filename, arc.ReadFile
+	}
+	l := &loaded{path: path, env: scriptEnv, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger, archive: arc}
+	if f.record {
+		l.files = map[string][]byte{}
+		var mu sync.Mutex
+		inner := read
+		read = func(p string) ([]byte, error) {
+			b, err := inner(p)
+			if err == nil {
+				mu.Lock()
+				l.files[filepath.Clean(p)] = b
+				mu.Unlock()
+			}
+			return b, err
+		}
+	}
 	l.builtins = metrics.RegisterBuiltins(l.reg)
 	l.runner, err = js.Load(ctx, path, js.Options{
 		Modules:  mods,
@@ -148,6 +217,7 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		Logger:   logger,
 		Stdout:   env.Stdout,
 		Stderr:   env.Stderr,
+		ReadFile: read,
 	})
 	if err != nil {
 		if exit.CodeOf(err) == exit.GenericError {
@@ -163,7 +233,11 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		}
 		layers = append(layers, fl)
 	}
-	sl, warns, err := config.FromScriptJSON(l.runner.Options())
+	scriptOpts := l.runner.Options()
+	if arc != nil {
+		scriptOpts = arc.Options
+	}
+	sl, warns, err := config.FromScriptJSON(scriptOpts)
 	if err != nil {
 		return nil, err
 	}
