@@ -66,8 +66,8 @@ export default function () { if (words.length !== n || __ENV.GREETING !== 'hi') 
 		t.Errorf("stderr matches the initializer's level.*error: %s", stderr)
 	}
 	var req struct {
-		MaxVUs        uint64          `json:"maxVUs"`
-		TotalDuration string          `json:"totalDuration"`
+		MaxVUs        uint64            `json:"maxVUs"`
+		TotalDuration string            `json:"totalDuration"`
 		Tags          map[string]string `json:"tags"`
 	}
 	dec := json.NewDecoder(strings.NewReader(stdout))
