@@ -64,6 +64,7 @@ func Main(ctx context.Context, env Env, mods *modules.Registry) int {
 		newRunCmd(ctx, env, mods),
 		newInspectCmd(ctx, env, mods),
 		newArchiveCmd(ctx, env, mods),
+		newMergeCmd(ctx, env, mods),
 		newVersionCmd(env),
 		newMockCmd(ctx, env),
 		newGPUCmd(env),

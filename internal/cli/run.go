@@ -534,8 +534,10 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 		NoColor:    !color,
 		StdoutTTY:  ui.IsTerminal(env.Stdout),
 		StderrTTY:  ui.IsTerminal(env.Stderr),
-		SetupData:  l.runner.SetupData(),
 		Saturated:  srcs.saturated(),
+	}
+	if l.runner != nil {
+		opts.SetupData = l.runner.SetupData()
 	}
 	snap := agg.Snapshot()
 	data, err := summary.Data(snap, opts)
@@ -545,7 +547,12 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 	if err != nil {
 		return err
 	}
-	results, handled, herr := l.runner.HandleSummary(ctx, data)
+	var results map[string][]byte
+	var handled bool
+	var herr error
+	if l.runner != nil { // nil: merge without the script
+		results, handled, herr = l.runner.HandleSummary(ctx, data)
+	}
 	if herr != nil {
 		l.logger.Error("handleSummary failed; printing the default summary", "error", herr)
 	}
