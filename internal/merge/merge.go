@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/tidwall/gjson"
@@ -106,108 +107,180 @@ type Result struct {
 	Points []int64
 }
 
-// Replay streams every input's samples into sink, in batches, registering
-// in reg the metrics it does not hold yet (from the Metric lines).
+// summedGauges are the gauges whose merged value is the sum of the
+// instances' latest values (the VUs of all instances); other gauges keep
+// the latest value of any instance, as a single run's gauge does.
+var summedGauges = map[string]bool{"vus": true, "vus_max": true}
+
+// Replay streams the inputs' samples into sink, in batches, registering in
+// reg the metrics it does not hold yet (from the Metric lines). The inputs
+// are read together, always taking the earliest pending sample, so the
+// samples arrive roughly in time order as in one run; vus and vus_max are
+// summed over the instances.
 func Replay(inputs []Input, reg *metrics.Registry, sink func([]metrics.Batch)) (*Result, error) {
-	res := &Result{}
-	for _, in := range inputs {
-		d, n, err := replayFile(in.Samples, reg, sink)
+	readers := make([]*replayer, len(inputs))
+	for i, in := range inputs {
+		r, err := openReplayer(in.Samples, reg)
 		if err != nil {
 			return nil, err
 		}
-		if in.Duration > 0 {
-			d = in.Duration
+		defer r.close()
+		readers[i] = r
+		if err := r.advance(); err != nil {
+			return nil, err
+		}
+	}
+	last := map[*metrics.Metric][]float64{} // summed gauge → latest value per input
+	var batches []metrics.Batch
+	for {
+		k := -1
+		for i, r := range readers {
+			if r.pending != nil && (k < 0 || r.pending.Time.Before(readers[k].pending.Time)) {
+				k = i
+			}
+		}
+		if k < 0 {
+			break
+		}
+		b := *readers[k].pending
+		if m := b.Samples[0].Metric; m.Type == metrics.Gauge && summedGauges[m.Name] {
+			vals := last[m]
+			if vals == nil {
+				vals = make([]float64, len(readers))
+				last[m] = vals
+			}
+			vals[k] = b.Samples[0].Value
+			var sum float64
+			for _, v := range vals {
+				sum += v
+			}
+			b.Samples = []metrics.Sample{{Metric: m, Value: sum}}
+		}
+		batches = append(batches, b)
+		if len(batches) >= batchSize {
+			sink(batches)
+			batches = nil
+		}
+		if err := readers[k].advance(); err != nil {
+			return nil, err
+		}
+	}
+	if len(batches) > 0 {
+		sink(batches)
+	}
+	res := &Result{}
+	for i, r := range readers {
+		if r.points == 0 {
+			return nil, fmt.Errorf("merge: %s: no Point lines: not a k6 JSON output", r.path)
+		}
+		d := r.last.Sub(r.first)
+		if inputs[i].Duration > 0 {
+			d = inputs[i].Duration
 		}
 		res.Duration = max(res.Duration, d)
-		res.Points = append(res.Points, n)
+		res.Points = append(res.Points, r.points)
 	}
 	return res, nil
 }
 
-// replayer holds the decoding state of one file.
+// replayer reads one input, one Point at a time.
 type replayer struct {
+	path    string
 	reg     *metrics.Registry
+	f       *os.File
+	zr      *gzip.Reader
+	sc      *bufio.Scanner
+	line    int
 	tags    map[string]*metrics.TagSet // raw tags JSON → set
-	batches []metrics.Batch
-	samples int
+	pending *metrics.Batch             // the next sample; nil at the end
+	next    metrics.Batch
 	first   time.Time
 	last    time.Time
 	points  int64
 }
 
-func replayFile(path string, reg *metrics.Registry, sink func([]metrics.Batch)) (time.Duration, int64, error) {
+func openReplayer(path string, reg *metrics.Registry) (*replayer, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("merge: %w", err)
+		return nil, fmt.Errorf("merge: %w", err)
 	}
-	defer f.Close()
-	var in io.Reader = bufio.NewReaderSize(f, 1<<20)
-	br := in.(*bufio.Reader)
+	r := &replayer{path: path, reg: reg, f: f, tags: map[string]*metrics.TagSet{}}
+	br := bufio.NewReaderSize(f, 1<<20)
+	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return 0, 0, fmt.Errorf("merge: %s: gzip: %w", path, err)
+		if r.zr, err = gzip.NewReader(br); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("merge: %s: gzip: %w", path, err)
 		}
-		defer zr.Close()
-		in = zr
+		in = r.zr
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 1<<20), maxLine)
-	r := &replayer{reg: reg, tags: map[string]*metrics.TagSet{}}
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
+	r.sc = bufio.NewScanner(in)
+	r.sc.Buffer(make([]byte, 0, 1<<20), maxLine)
+	return r, nil
+}
+
+func (r *replayer) close() {
+	if r.zr != nil {
+		r.zr.Close()
+	}
+	r.f.Close()
+}
+
+// advance reads up to the next Point and leaves it in pending (nil at the
+// end of the input).
+func (r *replayer) advance() error {
+	r.pending = nil
+	for r.sc.Scan() {
+		r.line++
+		b := bytes.TrimSpace(r.sc.Bytes())
 		if len(b) == 0 {
 			continue
 		}
-		if err := r.line(b); err != nil {
-			return 0, 0, fmt.Errorf("merge: %s line %d: %w", path, line, err)
+		ok, err := r.decode(b)
+		if err != nil {
+			return fmt.Errorf("merge: %s line %d: %w", r.path, r.line, err)
 		}
-		if r.samples >= batchSize {
-			sink(r.batches)
-			r.batches, r.samples = nil, 0
+		if ok {
+			r.pending = &r.next
+			return nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return 0, 0, fmt.Errorf("merge: %s line %d: %w", path, line+1, err)
+	if err := r.sc.Err(); err != nil {
+		return fmt.Errorf("merge: %s line %d: %w", r.path, r.line+1, err)
 	}
-	if len(r.batches) > 0 {
-		sink(r.batches)
-	}
-	if r.points == 0 {
-		return 0, 0, fmt.Errorf("merge: %s: no Point lines: not a k6 JSON output", path)
-	}
-	return r.last.Sub(r.first), r.points, nil
+	return nil
 }
 
 var typeByName = map[string]metrics.Type{"counter": metrics.Counter, "gauge": metrics.Gauge, "rate": metrics.Rate, "trend": metrics.Trend}
 var containsByName = map[string]metrics.ValueType{"default": metrics.Default, "time": metrics.Time, "data": metrics.Data}
 
-func (r *replayer) line(b []byte) error {
-	res := gjson.ParseBytes(b)
+// decode reads one line: a Metric line registers its metric, a Point line
+// fills r.next (ok).
+func (r *replayer) decode(b []byte) (bool, error) {
+	// The strings share b, which the scanner reuses: the ones kept are cloned.
+	res := gjson.Parse(unsafe.String(unsafe.SliceData(b), len(b)))
 	switch res.Get("type").String() {
 	case "Metric":
 		d := res.Get("data")
-		name := d.Get("name").String()
+		name := strings.Clone(d.Get("name").String())
 		if r.reg.Get(name) == nil {
 			typ, ok := typeByName[d.Get("type").String()]
 			if !ok {
-				return fmt.Errorf("metric %s: unknown type %q", name, d.Get("type").String())
+				return false, fmt.Errorf("metric %s: unknown type %q", name, d.Get("type").String())
 			}
 			if _, err := r.reg.NewMetric(name, typ, containsByName[d.Get("contains").String()]); err != nil {
-				return err
+				return false, err
 			}
 		}
 	case "Point":
 		m := r.reg.Get(res.Get("metric").String())
 		if m == nil {
-			return fmt.Errorf("point of metric %q before its Metric line", res.Get("metric").String())
+			return false, fmt.Errorf("point of metric %q before its Metric line", res.Get("metric").String())
 		}
 		d := res.Get("data")
 		t, err := time.Parse(time.RFC3339Nano, d.Get("time").String())
 		if err != nil {
-			return fmt.Errorf("point time: %w", err)
+			return false, fmt.Errorf("point time: %w", err)
 		}
 		if r.points == 0 || t.Before(r.first) {
 			r.first = t
@@ -221,14 +294,14 @@ func (r *replayer) line(b []byte) error {
 		if !ok {
 			tags := map[string]string{}
 			d.Get("tags").ForEach(func(k, v gjson.Result) bool {
-				tags[k.String()] = v.String()
+				tags[strings.Clone(k.String())] = strings.Clone(v.String())
 				return true
 			})
 			ts = metrics.NewTagSet(tags)
-			r.tags[raw] = ts
+			r.tags[strings.Clone(raw)] = ts
 		}
-		r.batches = append(r.batches, metrics.Batch{Time: t, Tags: ts, Samples: []metrics.Sample{{Metric: m, Value: d.Get("value").Float()}}})
-		r.samples++
+		r.next = metrics.Batch{Time: t, Tags: ts, Samples: []metrics.Sample{{Metric: m, Value: d.Get("value").Float()}}}
+		return true, nil
 	}
-	return nil
+	return false, nil
 }

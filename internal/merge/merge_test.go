@@ -28,6 +28,7 @@ func writeInstance(t *testing.T, path string, gz bool, start time.Time, n int, r
 	trend := reg.MustNewMetric("ttft", metrics.Trend, metrics.Time)
 	count := reg.MustNewMetric("reqs", metrics.Counter)
 	rate := reg.MustNewMetric("ok", metrics.Rate)
+	vus := reg.MustNewMetric("vus", metrics.Gauge)
 	var enc json.Encoder
 	var buf []byte
 	for i := range n {
@@ -37,6 +38,13 @@ func writeInstance(t *testing.T, path string, gz bool, start time.Time, n int, r
 		b := metrics.Batch{Time: start.Add(time.Duration(i) * time.Millisecond), Tags: tags,
 			Samples: []metrics.Sample{{Metric: trend, Value: v}, {Metric: count, Value: 1}, {Metric: rate, Value: float64(i % 4 / 3)}}}
 		buf = enc.AppendBatch(buf, &b)
+		if i%1000 == 0 { // this instance's VUs: its share of 10 (4, 3, 3), then 0 at its end
+			g := metrics.Batch{Time: b.Time, Tags: metrics.NewTagSet(nil), Samples: []metrics.Sample{{Metric: vus, Value: float64(n / 1000)}}}
+			if i == n-1000 {
+				g.Samples[0].Value = 0
+			}
+			buf = enc.AppendBatch(buf, &g)
+		}
 	}
 	if gz {
 		var z bytes.Buffer
@@ -101,7 +109,7 @@ func TestReplayMergesAsOneRun(t *testing.T) {
 	if err := agg.Stop(nil); err != nil {
 		t.Fatal(err)
 	}
-	if res.Duration != 5*time.Second || !slices.Equal(res.Points, []int64{12000, 9000, 9000}) {
+	if res.Duration != 5*time.Second || !slices.Equal(res.Points, []int64{12004, 9003, 9003}) {
 		t.Errorf("duration %v, points %v", res.Duration, res.Points)
 	}
 	snap := agg.Snapshot()
@@ -117,6 +125,10 @@ func TestReplayMergesAsOneRun(t *testing.T) {
 	}
 	if got := stat("reqs", "rate"); got != 2000 {
 		t.Errorf("reqs rate = %v/s over the longest instance's 5 s", got)
+	}
+	// vus sums the instances' latest values: 4+3+3 while all run, 0 at the end.
+	if mx, last := stat("vus", "max"), stat("vus", "value"); mx != 10 || last != 0 {
+		t.Errorf("vus max %v, last %v; want 10 and 0", mx, last)
 	}
 	if got := stat("ok", "rate"); math.Abs(got-0.25) > 1e-9 {
 		t.Errorf("ok rate = %v", got)
