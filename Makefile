@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
 LDFLAGS := -s -w -X github.com/llmbench/llmbench/internal/cli.Version=$(VERSION)
 
-.PHONY: build test vet bench demo clean e2e
+.PHONY: build test vet bench demo clean e2e image
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llmbench
@@ -42,3 +42,22 @@ e2e:
 .PHONY: test-browser
 test-browser:
 	$(GO) test -count=1 -tags browser ./internal/report/
+
+# The k6-operator runner image (docs/distributed.md), offline and without a
+# container daemon: bin/llmbench-image.tar, an OCI image archive with the
+# static binary as /usr/bin/k6 and /usr/bin/llmbench plus busybox. BUSYBOX
+# is a static busybox; by default Debian's busybox-static package is fetched
+# with apt-get download once and kept in bin/.
+IMAGE_REF ?= llmbench-runner:$(VERSION)
+BUSYBOX   ?= bin/busybox
+image:
+	mkdir -p bin
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/llmbench-static ./cmd/llmbench
+	@if [ ! -x $(BUSYBOX) ]; then \
+		echo "fetching Debian's busybox-static into bin/ (or set BUSYBOX=path/to/static/busybox)"; \
+		rm -rf bin/busybox-deb && mkdir -p bin/busybox-deb && \
+		(cd bin/busybox-deb && apt-get download busybox-static) && \
+		dpkg-deb -x bin/busybox-deb/busybox-static_*.deb bin/busybox-deb/root && \
+		cp bin/busybox-deb/root/bin/busybox $(BUSYBOX) && rm -rf bin/busybox-deb; \
+	fi
+	$(GO) run ./cmd/llmbench-image -binary bin/llmbench-static -busybox $(BUSYBOX) -ref $(IMAGE_REF) -o bin/llmbench-image.tar

@@ -8,6 +8,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
 	"syscall"
 
@@ -44,7 +45,9 @@ func main() {
 	}
 
 	wd, _ := os.Getwd()
+	// Installed as k6 (the k6-operator runs `k6` from PATH), it answers as k6.
 	code := cli.Main(context.Background(), cli.Env{
+		Name:    filepath.Base(os.Args[0]),
 		Args:    os.Args[1:],
 		Environ: os.Environ(),
 		Stdin:   os.Stdin,

@@ -19,6 +19,9 @@ var Version = "dev"
 
 // Env is everything the CLI may know about its process.
 type Env struct {
+	// Name is the name the program was invoked as (argv[0]'s base name):
+	// "k6" when installed as k6 for the k6-operator; "" means llmbench.
+	Name    string
 	Args    []string  // arguments without the program name
 	Environ []string  // KEY=VALUE pairs
 	Stdin   io.Reader //
@@ -43,8 +46,12 @@ func (e Env) environMap() map[string]string {
 // Main runs the command line in env with the JS modules in mods and returns
 // the process exit code.
 func Main(ctx context.Context, env Env, mods *modules.Registry) int {
+	name := env.Name
+	if name == "" {
+		name = "llmbench"
+	}
 	root := &cobra.Command{
-		Use:           "llmbench",
+		Use:           name,
 		Short:         "Load-test OpenAI-compatible LLM servers with k6-dialect scripts",
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -56,6 +63,8 @@ func Main(ctx context.Context, env Env, mods *modules.Registry) int {
 	root.AddCommand(
 		newRunCmd(ctx, env, mods),
 		newInspectCmd(ctx, env, mods),
+		newArchiveCmd(ctx, env, mods),
+		newMergeCmd(ctx, env, mods),
 		newVersionCmd(env),
 		newMockCmd(ctx, env),
 		newGPUCmd(env),
@@ -83,6 +92,10 @@ func newVersionCmd(env Env) *cobra.Command {
 		Short: "Print llmbench's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
+			if env.Name == "k6" {
+				fmt.Fprintf(env.Stdout, "k6 %s (llmbench, k6-compatible)\n", Version)
+				return nil
+			}
 			fmt.Fprintf(env.Stdout, "llmbench %s\n", Version)
 			return nil
 		},

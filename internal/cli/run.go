@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,12 +11,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/llmbench/llmbench/internal/aggregate"
+	"github.com/llmbench/llmbench/internal/archive"
 	"github.com/llmbench/llmbench/internal/config"
 	"github.com/llmbench/llmbench/internal/execution"
 	"github.com/llmbench/llmbench/internal/executor"
@@ -24,6 +29,7 @@ import (
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/netx"
 	"github.com/llmbench/llmbench/internal/output"
+	"github.com/llmbench/llmbench/internal/restapi"
 	"github.com/llmbench/llmbench/internal/summary"
 	"github.com/llmbench/llmbench/internal/threshold"
 	"github.com/llmbench/llmbench/internal/ui"
@@ -38,6 +44,21 @@ type scriptFlags struct {
 	quiet      bool
 	noColor    bool
 	opts       *config.Flags
+	// segment and sequence are --execution-segment and
+	// --execution-segment-sequence.
+	segment, sequence string
+	// record keeps the files the script reads (loaded.files).
+	record bool
+}
+
+// envFlag returns the value of -e name in kvs.
+func envFlag(kvs []string, name string) (string, bool) {
+	for _, kv := range kvs {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func addScriptFlags(cmd *cobra.Command) *scriptFlags {
@@ -49,6 +70,42 @@ func addScriptFlags(cmd *cobra.Command) *scriptFlags {
 	fs.BoolVar(&f.systemEnv, "include-system-env-vars", true, "pass the real environment variables to __ENV")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no header and no progress updates")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colors in the output")
+	fs.StringVar(&f.segment, "execution-segment", "", "run only this `SEGMENT` of the test, e.g. 1/3:2/3, 0.5 or 25%:50% (distributed runs)")
+	fs.StringVar(&f.sequence, "execution-segment-sequence", "", "every instance's segment boundaries, e.g. 0,1/3,2/3,1 (the same on every instance)")
+	return f
+}
+
+// executionSegment returns the segment from the flags, else from the
+// script's options (executionSegment, executionSegmentSequence).
+func (f *scriptFlags) executionSegment(run config.Run) (executor.Segment, error) {
+	seg, seq := f.segment, f.sequence
+	other := run.Options().Other
+	if seg == "" {
+		_ = json.Unmarshal(other["executionSegment"], &seg)
+	}
+	if seq == "" {
+		_ = json.Unmarshal(other["executionSegmentSequence"], &seq)
+	}
+	s, err := executor.ParseSegment(seg, seq)
+	if err != nil {
+		return executor.Segment{}, exit.New(exit.InvalidConfig, err)
+	}
+	return s, nil
+}
+
+// runFlags are run's flags for distributed runs (the k6-operator's runner
+// argv, reference k6-operator.md §2).
+type runFlags struct {
+	address string
+	paused  bool
+	linger  bool
+}
+
+func addRunFlags(fs *pflag.FlagSet) *runFlags {
+	f := &runFlags{}
+	fs.StringVarP(&f.address, "address", "a", "", "serve the REST API (GET/PATCH /v1/status) on `HOST:PORT`, bound before the script initialises")
+	fs.BoolVarP(&f.paused, "paused", "p", false, "after initialising the VUs, wait for PATCH /v1/status paused=false (needs --address)")
+	fs.BoolVarP(&f.linger, "linger", "l", false, "after the end, keep the REST API up until interrupted")
 	return f
 }
 
@@ -81,20 +138,76 @@ type loaded struct {
 	builtins *metrics.Builtins
 	test     *vu.State
 	logger   *slog.Logger
+	// archive is the k6 archive the script came from, or nil.
+	archive *archive.Archive
+	// files are the local files the script read (path → contents), when
+	// scriptFlags.record is set (for `archive`).
+	files map[string][]byte
+}
+
+// openArchive returns the k6 archive at path, or nil when path is not a
+// tar file.
+func openArchive(path string) (*archive.Archive, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil // js.Load reports the missing script
+	}
+	defer fh.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(fh, head)
+	if !archive.IsArchive(head[:n]) {
+		return nil, nil
+	}
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	a, err := archive.Read(fh)
+	if err != nil {
+		return nil, exit.New(exit.InvalidConfig, fmt.Errorf("%s: %w", path, err))
+	}
+	return a, nil
 }
 
 // load runs the script's init code in VU 0 and consolidates its options
-// with the other layers.
+// with the other layers. script may be a k6 archive (.tar): its files are
+// read from the archive and its options are the script layer.
 func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string, logger *slog.Logger) (*loaded, error) {
 	path := script
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(env.Dir, path)
 	}
+	arc, err := openArchive(path)
+	if err != nil {
+		return nil, err
+	}
 	scriptEnv, err := f.scriptEnv(env)
 	if err != nil {
 		return nil, err
 	}
-	l := &loaded{path: path, env: scriptEnv, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger}
+	read := func(p string) ([]byte, error) { return os.ReadFile(p) }
+	if arc != nil {
+		for k, v := range arc.Env {
+			if _, set := envFlag(f.env, k); !set {
+				scriptEnv[k] = v
+			}
+		}
+		path, read = arc.Filename, arc.ReadFile
+	}
+	l := &loaded{path: path, env: scriptEnv, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger, archive: arc}
+	if f.record {
+		l.files = map[string][]byte{}
+		var mu sync.Mutex
+		inner := read
+		read = func(p string) ([]byte, error) {
+			b, err := inner(p)
+			if err == nil {
+				mu.Lock()
+				l.files[filepath.Clean(p)] = b
+				mu.Unlock()
+			}
+			return b, err
+		}
+	}
 	l.builtins = metrics.RegisterBuiltins(l.reg)
 	l.runner, err = js.Load(ctx, path, js.Options{
 		Modules:  mods,
@@ -105,6 +218,7 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		Logger:   logger,
 		Stdout:   env.Stdout,
 		Stderr:   env.Stderr,
+		ReadFile: read,
 	})
 	if err != nil {
 		if exit.CodeOf(err) == exit.GenericError {
@@ -120,7 +234,11 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		}
 		layers = append(layers, fl)
 	}
-	sl, warns, err := config.FromScriptJSON(l.runner.Options())
+	scriptOpts := l.runner.Options()
+	if arc != nil {
+		scriptOpts = arc.Options
+	}
+	sl, warns, err := config.FromScriptJSON(scriptOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -186,22 +304,45 @@ func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Comm
 	f := addScriptFlags(cmd)
 	sf := addSourceFlags(cmd.Flags())
 	rf := addResultsFlags(cmd.Flags())
+	nf := addRunFlags(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
-		return run(ctx, env, mods, f, sf, rf, args[0])
+		return run(ctx, env, mods, f, sf, rf, nf, args[0])
 	}
 	return cmd
 }
 
-func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, sf *sourceFlags, rf *resultsFlags, script string) error {
+func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, sf *sourceFlags, rf *resultsFlags, nf *runFlags, script string) error {
 	isTTY := ui.IsTerminal(env.Stdout)
 	color := isTTY && !f.noColor
 	progress := (*ui.Progress)(nil)
 	logW := env.Stderr
 	logger := newLogger(logW)
 
+	// The REST API answers before the script initialises, so that the
+	// k6-operator's probes pass during a slow init.
+	ctl := newRunControl(nf.paused)
+	if nf.paused && nf.address == "" {
+		logger.Warn("--paused without --address: nothing can resume the run; it starts at once")
+		ctl = newRunControl(false)
+	}
+	if nf.address != "" {
+		srv, err := restapi.Listen(nf.address, ctl)
+		if err != nil {
+			return exit.New(exit.CannotStartAPI, err)
+		}
+		defer srv.Close()
+	}
+
 	l, err := load(ctx, env, mods, f, script, logger)
 	if err != nil {
 		return err
+	}
+	seg, err := f.executionSegment(l.run)
+	if err != nil {
+		return err
+	}
+	if !seg.Full() {
+		l.test.VUIDInTest = func(id uint64) uint64 { return uint64(seg.Global(int64(id)-1) + 1) }
 	}
 	srcs, err := newSources(sf, l.reg, logger)
 	if err != nil {
@@ -263,7 +404,9 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		NoTeardown:      l.run.NoTeardown(),
 		SetupTimeout:    l.run.SetupTimeout(),
 		TeardownTimeout: l.run.TeardownTimeout(),
+		Segment:         seg,
 	})
+	ctl.attach(sched, l.test, agg)
 	if !f.quiet {
 		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
 		for _, o := range extra {
@@ -290,8 +433,12 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	srcs.start(globalCtx, buf, logger)
 	runErr := sched.Init(globalCtx)
 	if runErr == nil {
-		srcs.running()
-		runErr = sched.Run(globalCtx, runCtx)
+		if runErr = ctl.waitStart(runCtx); runErr != nil && !errors.Is(runErr, errStoppedByAPI) {
+			runErr = nil // a signal while paused: outcome reports it
+		} else if runErr == nil {
+			srcs.running()
+			runErr = sched.Run(globalCtx, runCtx)
+		}
 	}
 	srcs.stop(logger)
 	progress.Stop()
@@ -308,6 +455,15 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	runErr = outcome(runErr, &signalled, agg, l.test)
 	if err := res.finish(env, l, agg, srcs, runErr, time.Now()); err != nil {
 		logger.Error("failed to write the results", "error", err)
+	}
+	ctl.setEnded(runErr)
+	if nf.linger && nf.address != "" {
+		stopSignals()
+		logger.Info("Linger set; waiting for Ctrl+C (the REST API stays up)...")
+		select {
+		case <-env.Signals:
+		case <-ctx.Done():
+		}
 	}
 	return runErr
 }
@@ -358,7 +514,7 @@ func watchSignals(env Env, logger *slog.Logger, cancelRun, cancelGlobal context.
 		case <-done:
 		}
 	}()
-	return func() { close(done) }
+	return sync.OnceFunc(func() { close(done) })
 }
 
 func snapshot(s *execution.Scheduler, test *vu.State) ui.Snapshot {
@@ -390,8 +546,10 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 		NoColor:    !color,
 		StdoutTTY:  ui.IsTerminal(env.Stdout),
 		StderrTTY:  ui.IsTerminal(env.Stderr),
-		SetupData:  l.runner.SetupData(),
 		Saturated:  srcs.saturated(),
+	}
+	if l.runner != nil {
+		opts.SetupData = l.runner.SetupData()
 	}
 	snap := agg.Snapshot()
 	data, err := summary.Data(snap, opts)
@@ -401,7 +559,12 @@ func writeSummary(ctx context.Context, env Env, l *loaded, agg *aggregate.Aggreg
 	if err != nil {
 		return err
 	}
-	results, handled, herr := l.runner.HandleSummary(ctx, data)
+	var results map[string][]byte
+	var handled bool
+	var herr error
+	if l.runner != nil { // nil: merge without the script
+		results, handled, herr = l.runner.HandleSummary(ctx, data)
+	}
 	if herr != nil {
 		l.logger.Error("handleSummary failed; printing the default summary", "error", herr)
 	}

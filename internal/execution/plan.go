@@ -21,6 +21,17 @@ func MaxVUs(scenarios []executor.Config) int64 {
 	return peak(scenarios, executor.Config.MaxVUs)
 }
 
+// SegmentPlannedVUs is PlannedVUs for the instance running seg: each
+// scenario's need is its share (seg.Scale), as k6 plans a segment.
+func SegmentPlannedVUs(seg executor.Segment, scenarios []executor.Config) int64 {
+	return peak(scenarios, func(c executor.Config) int64 { return seg.Scale(c.PlannedVUs()) })
+}
+
+// SegmentMaxVUs is MaxVUs for the instance running seg.
+func SegmentMaxVUs(seg executor.Segment, scenarios []executor.Config) int64 {
+	return peak(scenarios, func(c executor.Config) int64 { return seg.Scale(c.MaxVUs()) })
+}
+
 // MaxDuration returns the run header's "max duration (incl. graceful
 // stop)": the latest startTime + MaxDuration.
 func MaxDuration(scenarios []executor.Config) time.Duration {

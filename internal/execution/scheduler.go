@@ -112,7 +112,7 @@ func New(cfg Config) *Scheduler {
 // Init initialises the planned VUs concurrently (see PlannedVUs).
 func (s *Scheduler) Init(ctx context.Context) error {
 	s.phase.Store(PhaseInit)
-	n := s.cfg.Segment.Scale(PlannedVUs(s.cfg.Scenarios))
+	n := SegmentPlannedVUs(s.cfg.Segment, s.cfg.Scenarios)
 	s.initTotal.Store(n)
 	if err := s.pool.fill(ctx, n, func(done int64) { s.initDone.Store(done) }); err != nil {
 		return fmt.Errorf("initialising VUs: %w", err)
@@ -153,7 +153,7 @@ func (s *Scheduler) Progress() []ScenarioProgress {
 
 // MaxVUs returns the header's "max VUs" for this run's scenarios and
 // segment (planned + lazily created arrival-rate VUs).
-func (s *Scheduler) MaxVUs() int64 { return s.cfg.Segment.Scale(MaxVUs(s.cfg.Scenarios)) }
+func (s *Scheduler) MaxVUs() int64 { return SegmentMaxVUs(s.cfg.Segment, s.cfg.Scenarios) }
 
 // MaxDuration returns the header's "max duration (incl. graceful stop)".
 func (s *Scheduler) MaxDuration() time.Duration { return MaxDuration(s.cfg.Scenarios) }

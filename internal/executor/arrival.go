@@ -19,11 +19,30 @@ type arrival struct {
 	core
 	preAlloc, maxVUs int64
 	allocated        atomic.Int64
+	// hasWork is false when this instance's share of maxVUs is 0: the other
+	// instances then run every arrival.
+	hasWork bool
+}
+
+// newArrival splits preAllocatedVUs and maxVUs by env.Segment and the
+// arrivals by the tuple re-segmented by maxVUs (reference §5): the share
+// of the rate follows the split of maxVUs, not the segment's length.
+func newArrival(env Env, preAlloc, maxVUs int64) arrival {
+	ids, ok := env.Segment.Resegment(maxVUs)
+	return arrival{core: newCoreIDs(env, ids), hasWork: ok,
+		preAlloc: env.Segment.Scale(preAlloc), maxVUs: env.Segment.Scale(maxVUs)}
+}
+
+// share is the fraction of the arrivals this instance runs.
+func (a *arrival) share() float64 {
+	if !a.hasWork {
+		return 0
+	}
+	return a.ids.Fraction()
 }
 
 // job is one scheduled iteration.
 type job struct {
-	inTest    int64
 	scheduled time.Time
 }
 
@@ -51,11 +70,15 @@ type arrivalVU struct {
 }
 
 // run schedules the iterations of times (global index, offset) that the
-// segment owns, from the executor start; it returns at the regular end
-// (or when stopped), once running iterations are done.
+// re-segmented tuple owns, from the executor start; it returns at the
+// regular end (or when stopped), once running iterations are done. An
+// instance without work returns at once.
 func (a *arrival) run(ctx context.Context, times iter.Seq2[int64, time.Duration], regular, grace time.Duration) error {
 	d := a.begin(ctx, regular, grace)
 	defer a.end(d)
+	if !a.hasWork {
+		return nil
+	}
 	r := &arrivalRun{a: a, d: d, idle: make(chan *arrivalVU, max(a.maxVUs, a.preAlloc)),
 		lag: a.builtin(lagMetric), dropped: a.builtin(droppedMetric)}
 	for i := range a.preAlloc {
@@ -69,7 +92,7 @@ func (a *arrival) run(ctx context.Context, times iter.Seq2[int64, time.Duration]
 	timer := time.NewTimer(0)
 	<-timer.C
 	defer timer.Stop()
-	seg := a.env.Segment
+	seg := a.ids
 loop:
 	for k, at := range times {
 		if !seg.Owns(k) {
@@ -88,7 +111,7 @@ loop:
 		} else if ctx.Err() != nil || d.hard.Err() != nil {
 			break
 		}
-		r.dispatch(job{inTest: k, scheduled: when})
+		r.dispatch(job{scheduled: when})
 	}
 	// As k6, the executor lasts its whole duration even when no iteration
 	// is scheduled before its end, so rates divide by the real run time.
@@ -122,7 +145,6 @@ func (r *arrivalRun) serve(av *arrivalVU) {
 	for j := range av.jobs {
 		now := time.Now()
 		r.a.nextIteration(it)
-		it.InTest = j.inTest
 		it.Scheduled = j.scheduled
 		if r.lag != nil {
 			r.a.env.Out.Emit(metrics.Batch{Time: now, Tags: r.a.tags,

@@ -113,8 +113,7 @@ func (c *ConstantArrivalRate) MarshalJSON() ([]byte, error) {
 
 // New returns an executor for one run.
 func (c *ConstantArrivalRate) New(env Env) Executor {
-	return &constantArrival{cfg: c, arrival: arrival{core: newCore(env),
-		preAlloc: env.Segment.Scale(c.PreAllocatedVUs), maxVUs: env.Segment.Scale(c.MaxVUs())}}
+	return &constantArrival{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs())}
 }
 
 type constantArrival struct {
@@ -128,5 +127,5 @@ func (e *constantArrival) Run(ctx context.Context) error {
 }
 
 func (e *constantArrival) Progress() Progress {
-	return e.progress(e.cfg.Duration.D(), perSecond(e.cfg.Rate, e.cfg.TimeUnit)*e.env.Segment.Fraction())
+	return e.progress(e.cfg.Duration.D(), perSecond(e.cfg.Rate, e.cfg.TimeUnit)*e.share())
 }

@@ -18,8 +18,12 @@
 // # Execution segments
 //
 // Schedules are computed for a Segment of the whole test (0:1 by default), so
-// that N instances can split one test: VU counts and iteration indices are
-// striped over the segment sequence's common denominator (see Segment).
+// that N instances (k6-operator runners) split one test exactly as k6 does:
+// VU counts are Segment.Scale'd; shared-iterations splits its iterations,
+// and the arrival-rate executors their arrivals, by the tuple re-segmented
+// by vus or maxVUs (Segment.Resegment); iterationInTest is the striped
+// global index (core.ids). A new executor applies the same three calls in
+// its New (see Segment's doc for the recipe).
 //
 // Executors are safe to observe (Progress) from any goroutine while Run runs.
 package executor

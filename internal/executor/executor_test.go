@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -268,6 +271,142 @@ func TestSegmentsSplitTheWork(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("iterations per instance (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSegmentsOperatorSplit reproduces reference k6-operator.md §5's worked
+// example: three instances with the k6-operator's thirds. Each instance
+// runs in its own bubble from the same virtual start; together they must
+// run exactly what one instance runs alone.
+func TestSegmentsOperatorSplit(t *testing.T) {
+	type started struct {
+		inTest int64
+		at     time.Duration
+	}
+	tests := []struct {
+		name    string
+		raw     string
+		vus     []int64           // VUs initialised per instance
+		iters   []int64           // iterations per instance
+		firstAt [][]time.Duration // first start offsets per instance (nil: not checked)
+		vuStart [][]time.Duration // when each VU first starts, per instance (nil: not checked)
+		// split is true where the work is split by global iteration index
+		// (arrival-rate, shared-iterations): then the instances'
+		// iterationInTest together are 0…n−1. Elsewhere, as in k6, they are
+		// only disjoint.
+		split bool
+	}{
+		{"constant-arrival-rate 10/s, preAllocatedVUs 10",
+			`{"executor": "constant-arrival-rate", "rate": 10, "duration": "2s", "preAllocatedVUs": 10}`,
+			[]int64{4, 3, 3}, []int64{8, 6, 6},
+			[][]time.Duration{{0, 300 * time.Millisecond, 500 * time.Millisecond, 800 * time.Millisecond, time.Second},
+				{100 * time.Millisecond, 400 * time.Millisecond, 700 * time.Millisecond, 1100 * time.Millisecond},
+				{200 * time.Millisecond, 600 * time.Millisecond, 900 * time.Millisecond, 1200 * time.Millisecond}}, nil, true},
+		{"constant-arrival-rate 10/s, preAllocatedVUs 3",
+			`{"executor": "constant-arrival-rate", "rate": 10, "duration": "1s", "preAllocatedVUs": 3}`,
+			[]int64{1, 1, 1}, []int64{4, 3, 3},
+			[][]time.Duration{{0, 300 * time.Millisecond, 600 * time.Millisecond}, {100 * time.Millisecond, 400 * time.Millisecond}, {200 * time.Millisecond, 500 * time.Millisecond}}, nil, true},
+		{"constant-arrival-rate, maxVUs 1: only the first instance works",
+			`{"executor": "constant-arrival-rate", "rate": 10, "duration": "1s", "preAllocatedVUs": 1}`,
+			[]int64{1, 0, 0}, []int64{10, 0, 0}, nil, nil, true},
+		{"shared-iterations 100 over 10 VUs",
+			`{"executor": "shared-iterations", "vus": 10, "iterations": 100}`,
+			[]int64{4, 3, 3}, []int64{40, 30, 30}, nil, nil, true},
+		{"shared-iterations 7 over 10 VUs",
+			`{"executor": "shared-iterations", "vus": 10, "iterations": 10}`,
+			[]int64{4, 3, 3}, []int64{4, 3, 3}, nil, nil, true},
+		{"per-vu-iterations", `{"executor": "per-vu-iterations", "vus": 10, "iterations": 3}`,
+			[]int64{4, 3, 3}, []int64{12, 9, 9}, nil, nil, false},
+		{"constant-vus", `{"executor": "constant-vus", "vus": 5, "duration": "1s"}`,
+			[]int64{2, 2, 1}, []int64{40, 40, 20}, nil, nil, false},
+		{"ramping-vus 0→10 over 10s",
+			`{"executor": "ramping-vus", "startVUs": 0, "stages": [{"duration": "10s", "target": 10}, {"duration": "1s", "target": 10}]}`,
+			[]int64{4, 3, 3}, nil, nil,
+			[][]time.Duration{{time.Second, 4 * time.Second, 7 * time.Second, 10 * time.Second},
+				{2 * time.Second, 5 * time.Second, 8 * time.Second}, {3 * time.Second, 6 * time.Second, 9 * time.Second}}, false},
+		{"ramping-arrival-rate", `{"executor": "ramping-arrival-rate", "preAllocatedVUs": 10, "stages": [{"duration": "2s", "target": 10}]}`,
+			[]int64{4, 3, 3}, []int64{4, 3, 3}, nil, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var all []started
+			var vus, iters []int64
+			for i, s := range []string{"0:1/3", "1/3:2/3", "2/3:1"} {
+				seg, err := executor.ParseSegment(s, "0,1/3,2/3,1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				synctest.Test(t, func(t *testing.T) {
+					var mu sync.Mutex
+					var mine []started
+					vuStart := map[uint64]time.Duration{}
+					t0 := time.Now()
+					iter := func(ctx context.Context, id uint64, it *vu.Iteration) error {
+						mu.Lock()
+						mine = append(mine, started{it.InTest, time.Since(t0)})
+						if _, ok := vuStart[id]; !ok {
+							vuStart[id] = time.Since(t0)
+						}
+						mu.Unlock()
+						select {
+						case <-time.After(50 * time.Millisecond):
+						case <-ctx.Done():
+						}
+						return nil
+					}
+					r := runScenario(t, tt.raw, runOpts{iter: iter, seg: seg})
+					vus = append(vus, r.created)
+					iters = append(iters, int64(len(mine)))
+					if tt.firstAt != nil {
+						var at []time.Duration
+						for _, m := range mine[:min(len(mine), len(tt.firstAt[i]))] {
+							at = append(at, m.at)
+						}
+						if diff := cmp.Diff(tt.firstAt[i], at); diff != "" {
+							t.Errorf("instance %d start offsets (-want +got):\n%s", i+1, diff)
+						}
+					}
+					if tt.vuStart != nil {
+						got := slices.Sorted(maps.Values(vuStart))
+						if diff := cmp.Diff(tt.vuStart[i], got); diff != "" {
+							t.Errorf("instance %d VU start times (-want +got):\n%s", i+1, diff)
+						}
+					}
+					all = append(all, mine...)
+				})
+			}
+			if diff := cmp.Diff(tt.vus, vus); diff != "" {
+				t.Errorf("VUs per instance (-want +got):\n%s", diff)
+			}
+			if tt.iters != nil {
+				if diff := cmp.Diff(tt.iters, iters); diff != "" {
+					t.Errorf("iterations per instance (-want +got):\n%s", diff)
+				}
+			}
+			// The union of iterationInTest is 0…n−1, each once: what one
+			// instance alone numbers.
+			seen := map[int64]bool{}
+			for _, s := range all {
+				if seen[s.inTest] {
+					t.Fatalf("iterationInTest %d started twice", s.inTest)
+				}
+				seen[s.inTest] = true
+			}
+			for k := range int64(len(all)) {
+				if tt.split && !seen[k] {
+					t.Fatalf("iterationInTest %d missing from the union of %d iterations", k, len(all))
+				}
+			}
+			if strings.Contains(tt.raw, "constant-arrival-rate") {
+				// Overall, exactly one instance starts an iteration every 100 ms.
+				slices.SortFunc(all, func(a, b started) int { return int(a.at - b.at) })
+				for k, s := range all {
+					if want := time.Duration(k) * 100 * time.Millisecond; s.at != want || s.inTest != int64(k) {
+						t.Fatalf("start %d: iteration %d at %v, want iteration %d at %v", k, s.inTest, s.at, k, want)
+					}
+				}
 			}
 		})
 	}

@@ -87,8 +87,7 @@ func (c *RampingArrivalRate) MarshalJSON() ([]byte, error) {
 
 // New returns an executor for one run.
 func (c *RampingArrivalRate) New(env Env) Executor {
-	return &rampingArrival{cfg: c, arrival: arrival{core: newCore(env),
-		preAlloc: env.Segment.Scale(c.PreAllocatedVUs), maxVUs: env.Segment.Scale(c.MaxVUs())}}
+	return &rampingArrival{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs())}
 }
 
 type rampingArrival struct {
@@ -119,5 +118,5 @@ func RampingRateAt(startRate int64, stages []Stage, elapsed time.Duration) float
 
 func (e *rampingArrival) Progress() Progress {
 	r := RampingRateAt(e.cfg.StartRate, e.cfg.Stages, e.elapsed())
-	return e.progress(sumStages(e.cfg.Stages), r*float64(time.Second)/float64(e.cfg.TimeUnit)*e.env.Segment.Fraction())
+	return e.progress(sumStages(e.cfg.Stages), r*float64(time.Second)/float64(e.cfg.TimeUnit)*e.share())
 }

@@ -75,11 +75,18 @@ type core struct {
 	startNs atomic.Int64 // executor start, Unix ns; 0 before Run
 	done    atomic.Int64 // full iterations
 	active  atomic.Int64 // VUs held (looping) or running (arrival-rate)
+	// ids is the tuple whose striping numbers iterations in the whole test
+	// (exec.scenario.iterationInTest): env.Segment, or the re-segmented
+	// tuple of executors that split work by a VU count.
+	ids Segment
 }
 
-func newCore(env Env) core {
+func newCore(env Env) core { return newCoreIDs(env, env.Segment) }
+
+// newCoreIDs is newCore numbering iterations with the tuple ids.
+func newCoreIDs(env Env, ids Segment) core {
 	env.fill()
-	return core{env: env, tags: env.RunTags.With("scenario", env.Scenario.Name)}
+	return core{env: env, tags: env.RunTags.With("scenario", env.Scenario.Name), ids: ids}
 }
 
 // begin marks the executor started and returns its deadlines.
@@ -155,7 +162,7 @@ func (c *core) iterate(ctx context.Context, v vu.VU, it *vu.Iteration) bool {
 func (c *core) nextIteration(it *vu.Iteration) {
 	it.Scenario = c.env.Scenario
 	it.InInstance = c.env.Scenario.NextIteration()
-	it.InTest = it.InInstance
+	it.InTest = c.ids.Global(it.InInstance)
 }
 
 // withVUs borrows n VUs and runs body on each in its own goroutine, then

@@ -71,8 +71,12 @@ func (c *SharedIterations) MarshalJSON() ([]byte, error) {
 
 // New returns an executor for one run.
 func (c *SharedIterations) New(env Env) Executor {
-	return &sharedIterations{cfg: c, core: newCore(env),
-		vus: env.Segment.Scale(c.VUs), iters: env.Segment.Scale(c.Iterations)}
+	e := &sharedIterations{cfg: c, core: newCore(env), vus: env.Segment.Scale(c.VUs)}
+	// The iterations follow the split of the VUs (reference §5).
+	if ids, ok := env.Segment.Resegment(c.VUs); ok {
+		e.ids, e.iters = ids, ids.Scale(c.Iterations)
+	}
+	return e
 }
 
 type sharedIterations struct {
@@ -93,7 +97,6 @@ func (e *sharedIterations) Run(ctx context.Context) error {
 				return
 			}
 			e.nextIteration(it)
-			it.InTest = n - 1
 			e.iterate(d.hard, v, it)
 		}
 	})

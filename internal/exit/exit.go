@@ -18,8 +18,10 @@ const (
 	SetupTimeout     Code = 100
 	TeardownTimeout  Code = 101
 	GenericTimeout   Code = 102
+	StoppedByAPI     Code = 103 // PATCH /v1/status stopped:true
 	InvalidConfig    Code = 104
 	ExternalAbort    Code = 105
+	CannotStartAPI   Code = 106 // --address could not be bound
 	ScriptException  Code = 107
 	ScriptAborted    Code = 108
 	GoPanic          Code = 109

@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -16,11 +17,12 @@ type genRun struct {
 	gap      time.Duration // between request ends
 	ttft     func(i int) float64
 	e2e      func(i int) float64
-	tokens   int      // output tokens per request
-	failEach int      // every failEach-th request fails (0: none)
-	models   []string // round-robin models
-	gpus     int      // GPUs sampled every second (0: none)
-	power    float64  // watts per GPU
+	tokens   int         // output tokens per request
+	failEach int         // every failEach-th request fails (0: none)
+	models   []string    // round-robin models
+	gpus     int         // GPUs sampled every second (0: none)
+	power    float64     // watts per GPU
+	tags     [][2]string // added to every sample's tags (e.g. testrun_name)
 }
 
 // write writes the run to w and returns the number of Point lines.
@@ -51,7 +53,7 @@ func (g genRun) write(w io.Writer) int {
 		buf = append(buf, `","value":`...)
 		buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
 		buf = append(buf, `,"tags":{`...)
-		for i, kv := range tags {
+		for i, kv := range append(slices.Clone(tags), g.tags...) {
 			if i > 0 {
 				buf = append(buf, ',')
 			}

@@ -26,61 +26,139 @@ const maxLine = 16 << 20
 var samplesNames = []string{"samples.jsonl.gz", "samples.jsonl", "samples.json.gz", "samples.json"}
 
 // Load reads every path as one or more runs: a JSON output file, a results
-// directory, or a directory of results directories.
+// directory, or a directory of results directories. Inputs whose samples
+// carry the same testrun_name tag (the instances of one distributed test,
+// docs/distributed.md) are read as one run named after it.
 func Load(paths []string) ([]*Run, error) {
-	var runs []*Run
+	var us []unit
 	for _, p := range paths {
-		rs, err := loadPath(p)
+		u, err := units(p)
 		if err != nil {
 			return nil, err
 		}
-		runs = append(runs, rs...)
+		us = append(us, u...)
 	}
-	if len(runs) == 0 {
+	if len(us) == 0 {
 		return nil, errors.New("no runs given")
 	}
-	return runs, nil
-}
-
-func loadPath(p string) ([]*Run, error) {
-	fi, err := os.Stat(p)
-	if err != nil {
-		return nil, fmt.Errorf("reading run: %w", err)
+	type group struct {
+		testrun string
+		units   []unit
 	}
-	if !fi.IsDir() {
-		r, err := ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		return []*Run{r}, nil
-	}
-	if samples := findSamples(p); samples != "" {
-		r, err := readDir(p, samples)
-		if err != nil {
-			return nil, err
-		}
-		return []*Run{r}, nil
-	}
-	entries, err := os.ReadDir(p)
-	if err != nil {
-		return nil, fmt.Errorf("reading results directory: %w", err)
-	}
-	var runs []*Run
-	for _, e := range entries {
-		sub := filepath.Join(p, e.Name())
-		if !e.IsDir() || findSamples(sub) == "" {
+	var groups []*group
+	byName := map[string]*group{}
+	for _, u := range us {
+		name := peekTestRun(u.samples)
+		if g := byName[name]; g != nil && name != "" {
+			g.units = append(g.units, u)
 			continue
 		}
-		r, err := readDir(sub, findSamples(sub))
+		g := &group{testrun: name, units: []unit{u}}
+		groups = append(groups, g)
+		if name != "" {
+			byName[name] = g
+		}
+	}
+	runs := make([]*Run, 0, len(groups))
+	for _, g := range groups {
+		r, err := readUnits(g.testrun, g.units)
 		if err != nil {
 			return nil, err
 		}
 		runs = append(runs, r)
 	}
-	if len(runs) == 0 {
+	return runs, nil
+}
+
+// unit is one input: a JSON output file, or a results directory.
+type unit struct {
+	samples string
+	dir     string // "" for a file
+}
+
+func units(p string) ([]unit, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading run: %w", err)
+	}
+	if !fi.IsDir() {
+		return []unit{{samples: p}}, nil
+	}
+	if samples := findSamples(p); samples != "" {
+		return []unit{{samples: samples, dir: p}}, nil
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading results directory: %w", err)
+	}
+	var out []unit
+	for _, e := range entries {
+		sub := filepath.Join(p, e.Name())
+		if !e.IsDir() || findSamples(sub) == "" {
+			continue
+		}
+		out = append(out, unit{samples: findSamples(sub), dir: sub})
+	}
+	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no samples file (%s) in it or in its subdirectories", p, strings.Join(samplesNames, ", "))
 	}
-	return runs, nil
+	return out, nil
+}
+
+// readUnits reads one unit as its own run, or several (one testrun's
+// instances) into one run named testrun that lasts as long as the longest.
+func readUnits(testrun string, us []unit) (*Run, error) {
+	if len(us) == 1 {
+		if us[0].dir != "" {
+			return readDir(us[0].dir, us[0].samples)
+		}
+		return ReadFile(us[0].samples)
+	}
+	r := newRun(testrun, us[0].samples)
+	for _, u := range us {
+		if u.dir != "" {
+			md, err := readMetadata(u.dir)
+			if err != nil {
+				return nil, err
+			}
+			if r.Meta == (GroupKey{}) {
+				r.Meta = GroupKey{Workload: md.Workload, Model: md.Model, Target: md.Target}
+			}
+			r.metaDuration = max(r.metaDuration, time.Duration(md.DurationSec*float64(time.Second)))
+		}
+		if err := readSamples(u.samples, r); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// peekTestRun returns the testrun_name tag of the first of the file's
+// first 1,000 Point lines that has one, or "".
+func peekTestRun(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	var in io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return ""
+		}
+		defer zr.Close()
+		in = zr
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	for n := 0; n < 1000 && sc.Scan(); n++ {
+		if name := gjson.GetBytes(sc.Bytes(), "data.tags.testrun_name"); name.Type == gjson.String {
+			return name.Str
+		}
+	}
+	return ""
 }
 
 func findSamples(dir string) string {
@@ -107,12 +185,20 @@ type metadata struct {
 	DurationSec float64 `json:"duration_seconds"`
 }
 
-func readDir(dir, samples string) (*Run, error) {
+func readMetadata(dir string) (metadata, error) {
 	var md metadata
 	if b, err := os.ReadFile(filepath.Join(dir, "metadata.json")); err == nil {
 		if err := json.Unmarshal(b, &md); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", filepath.Join(dir, "metadata.json"), err)
+			return md, fmt.Errorf("reading %s: %w", filepath.Join(dir, "metadata.json"), err)
 		}
+	}
+	return md, nil
+}
+
+func readDir(dir, samples string) (*Run, error) {
+	md, err := readMetadata(dir)
+	if err != nil {
+		return nil, err
 	}
 	name := filepath.Base(filepath.Clean(dir))
 	for _, n := range []string{md.Name, md.RunID, md.ID} {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,6 +158,32 @@ func TestLoad(t *testing.T) {
 				t.Errorf("runs (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestLoadTestRun reads the instances of one distributed test (the same
+// testrun_name tag) as one run, whatever the order of the inputs.
+func TestLoadTestRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var paths []string
+	for i := range 3 {
+		g := genRun{start: t0.Add(time.Duration(i) * time.Millisecond), requests: 10 + i, gap: 50 * time.Millisecond,
+			ttft: linear(5), e2e: linear(40), tokens: 4,
+			tags: [][2]string{{"testrun_name", "llm-stress"}, {"instance_id", string(rune('1' + i))}}}
+		paths = append(paths, writeFile(t, dir, fmt.Sprintf("llm-stress-%d.json.gz", i+1), g))
+	}
+	other := writeFile(t, dir, "other.json", genRun{start: t0, requests: 5, gap: 50 * time.Millisecond, ttft: linear(5), e2e: linear(40), tokens: 4})
+	runs, err := Load([]string{paths[0], other, paths[1], paths[2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rt := range Build(runs, t0).Runs {
+		got = append(got, fmt.Sprintf("%s %v", rt.Name, rt.Requests))
+	}
+	if diff := cmp.Diff([]string{"llm-stress 33", "other 5"}, got); diff != "" {
+		t.Errorf("runs (-want +got):\n%s", diff)
 	}
 }
 

@@ -99,6 +99,10 @@ type State struct {
 
 	// Options is the consolidated options JSON shown as exec.test.options.
 	Options []byte
+	// VUIDInTest maps a VU's id in this instance (__VU) to its id in the
+	// whole test (exec.vu.idInTest) when the instance runs an execution
+	// segment; nil is the identity.
+	VUIDInTest func(id uint64) uint64
 
 	mu       sync.Mutex
 	start    time.Time

@@ -15,16 +15,19 @@ import (
 
 // Config is the output's settings, with k6's names and defaults.
 type Config struct {
-	ServerURL             string
-	PushInterval          time.Duration
-	TrendStats            []string
-	StaleMarkers          bool
-	Username              string
-	Password              string
-	BearerToken           string
-	Headers               map[string]string
-	InsecureSkipTLSVerify bool
-	TLSMinVersion         uint16
+	ServerURL    string
+	PushInterval time.Duration
+	TrendStats   []string
+	// TrendAsNativeHistogram sends each Trend as one native histogram
+	// (k6_<name>_seconds for time values) instead of one gauge per stat.
+	TrendAsNativeHistogram bool
+	StaleMarkers           bool
+	Username               string
+	Password               string
+	BearerToken            string
+	Headers                map[string]string
+	InsecureSkipTLSVerify  bool
+	TLSMinVersion          uint16
 }
 
 // DefaultConfig is k6's: localhost:9090, every 5s, trends as p(99).
@@ -127,10 +130,7 @@ func (c *Config) set(key, v string) error {
 			err = fmt.Errorf("TLS version must be 1.2 or 1.3")
 		}
 	case "trendAsNativeHistogram":
-		var on bool
-		if on, err = strconv.ParseBool(v); err == nil && on {
-			err = fmt.Errorf("native histograms are not supported; use trend stats")
-		}
+		c.TrendAsNativeHistogram, err = strconv.ParseBool(v)
 	default:
 		return fmt.Errorf("unknown option %q", key)
 	}

@@ -82,7 +82,7 @@ func (o *Output) ingest() {
 			k := key{smp.Metric.Index, tagKey}
 			s := o.series[k]
 			if s == nil {
-				s = newSeries(smp.Metric, b.Tags, o.cfg.TrendStats)
+				s = newSeries(smp.Metric, b.Tags, o.cfg.TrendStats, o.cfg.TrendAsNativeHistogram)
 				o.series[k] = s
 				o.order = append(o.order, s)
 			}
@@ -90,7 +90,11 @@ func (o *Output) ingest() {
 			if smp.Metric.Type == metrics.Trend && smp.Metric.Contains == metrics.Time {
 				v /= 1000 // k6 sends time trends in seconds
 			}
-			s.sink.Add(v)
+			if s.hist != nil {
+				s.hist.add(v)
+			} else {
+				s.sink.Add(v)
+			}
 			s.last = max(s.last, ms)
 		}
 	}
@@ -105,6 +109,11 @@ func (o *Output) push() {
 	var pending []*series
 	for _, s := range o.order {
 		if s.last <= s.sent {
+			continue
+		}
+		if s.hist != nil {
+			o.body = appendHistogramSeries(o.body, s.labels[0], s.hist, s.last)
+			pending = append(pending, s)
 			continue
 		}
 		o.vals = s.values(o.cfg.TrendStats, o.vals)

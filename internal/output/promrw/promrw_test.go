@@ -258,7 +258,9 @@ func TestParseConfig(t *testing.T) {
 			return c.ServerURL == "http://e/w" && cmp.Equal(c.TrendStats, []string{"max"}) && c.StaleMarkers
 		}, false},
 		{"bad stat", output.Params{Environment: map[string]string{"K6_PROMETHEUS_RW_TREND_STATS": "p95"}}, nil, true},
-		{"native histogram", output.Params{Environment: map[string]string{"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM": "true"}}, nil, true},
+		{"native histogram", output.Params{Environment: map[string]string{"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM": "true"}},
+			func(c Config) bool { return c.TrendAsNativeHistogram }, false},
+		{"native histogram not a bool", output.Params{Environment: map[string]string{"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM": "yes please"}}, nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -18,15 +18,26 @@ type key struct {
 type series struct {
 	metric *metrics.Metric
 	sink   metrics.Sink
-	labels [][]byte // one per derived series: counter/gauge/rate 1, trend len(stats)
-	last   int64    // newest sample time, ms
-	sent   int64    // time of the last successful push of this series, ms
+	labels [][]byte    // one per derived series: counter/gauge/rate 1, trend len(stats) (native histogram 1)
+	hist   *nativeHist // the Trend's native histogram; nil otherwise
+	last   int64       // newest sample time, ms
+	sent   int64       // time of the last successful push of this series, ms
 }
 
 // seriesName is k6's Prometheus name of metric m (for a trend, the prefix
 // of k6_<name>_<stat>).
-func seriesNames(m *metrics.Metric, stats []string) []string {
+func seriesNames(m *metrics.Metric, stats []string, native bool) []string {
 	base := "k6_" + m.Name
+	switch {
+	case m.Type == metrics.Trend && native:
+		switch m.Contains {
+		case metrics.Time:
+			return []string{base + "_seconds"}
+		case metrics.Data:
+			return []string{base + "_bytes"}
+		}
+		return []string{base}
+	}
 	switch m.Type {
 	case metrics.Counter:
 		return []string{base + "_total"}
@@ -43,8 +54,13 @@ func seriesNames(m *metrics.Metric, stats []string) []string {
 	}
 }
 
-func newSeries(m *metrics.Metric, tags *metrics.TagSet, stats []string) *series {
-	s := &series{metric: m, sink: metrics.NewSink(m.Type), last: -1, sent: -1}
+func newSeries(m *metrics.Metric, tags *metrics.TagSet, stats []string, native bool) *series {
+	s := &series{metric: m, last: -1, sent: -1}
+	if native && m.Type == metrics.Trend {
+		s.hist = newNativeHist()
+	} else {
+		s.sink = metrics.NewSink(m.Type)
+	}
 	type label struct{ name, value string }
 	var ls []label
 	for _, t := range tags.List() {
@@ -53,7 +69,7 @@ func newSeries(m *metrics.Metric, tags *metrics.TagSet, stats []string) *series 
 		}
 		ls = append(ls, label{sanitize(t.Key), t.Value})
 	}
-	for _, name := range seriesNames(m, stats) {
+	for _, name := range seriesNames(m, stats, native) {
 		all := append(slices.Clone(ls), label{"__name__", name})
 		slices.SortFunc(all, func(a, b label) int { return strings.Compare(a.name, b.name) })
 		var enc []byte

@@ -126,7 +126,7 @@ func (i *instance) vuObject() *sobek.Object {
 	const msg = "getting VU information in the init context is not supported"
 	i.getters(o, map[string]func() any{
 		"idInInstance":        func() any { return i.vuID() },
-		"idInTest":            func() any { return i.vuID() },
+		"idInTest":            func() any { return i.vuIDInTest() },
 		"iterationInInstance": func() any { return i.state(msg).Iteration },
 		"iterationInScenario": func() any { return i.state(msg).IterationInScenario },
 	})
@@ -140,6 +140,16 @@ func (i *instance) vuObject() *sobek.Object {
 }
 
 // vuID is __VU; it is known in init too.
+// vuIDInTest is the VU's id in the whole test: the global id of its
+// striped number when the instance runs an execution segment.
+func (i *instance) vuIDInTest() uint64 {
+	id := i.vuID()
+	if st := i.vu.State(); st != nil && st.Test != nil && st.Test.VUIDInTest != nil {
+		return st.Test.VUIDInTest(id)
+	}
+	return id
+}
+
 func (i *instance) vuID() uint64 {
 	if st := i.vu.State(); st != nil {
 		return st.VUID

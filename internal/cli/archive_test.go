@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/llmbench/llmbench/internal/js/builtin"
+	"github.com/llmbench/llmbench/internal/js/modules"
+)
+
+// cliIn runs Main with args in dir and returns the exit code and output.
+func cliIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	mods := modules.NewRegistry()
+	builtin.Register(mods)
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), Env{Name: "k6", Args: args, Environ: []string{"PATH=/usr/bin"},
+		Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestArchiveInspectRun plays the k6-operator's initializer (archive, then
+// inspect --execution-requirements on the archive) and runs the archive
+// after the original files are gone: imports, open() and -e come from it.
+func TestArchiveInspectRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{
+		"test.js": `import { n } from './lib/n.js';
+const words = open('./data/words.txt').trim().split('\n');
+export const options = {
+  scenarios: {
+    a: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2, maxVUs: 6 },
+    b: { executor: 'shared-iterations', vus: 3, iterations: 3, startTime: '1s', maxDuration: '2s' },
+  },
+  thresholds: { iterations: ['count>=1'] },
+};
+export default function () { if (words.length !== n || __ENV.GREETING !== 'hi') throw new Error('bad ' + words.length + __ENV.GREETING); }
+`,
+		"lib/n.js":       "export const n = 3;\n",
+		"data/words.txt": "a\nb\nc\n",
+	}
+	for p, body := range files {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tar := filepath.Join(dir, "tmp", "test.js.archived.tar")
+	if code, _, stderr := cliIn(t, dir, "archive", filepath.Join(dir, "test.js"), "-e", "GREETING=hi", "-O", tar, "--tag", "x=y", "--no-thresholds"); code != 0 {
+		t.Fatalf("archive exited %d: %s", code, stderr)
+	}
+	code, stdout, stderr := cliIn(t, dir, "inspect", "--execution-requirements", tar)
+	if code != 0 {
+		t.Fatalf("inspect exited %d: %s", code, stderr)
+	}
+	if regexp.MustCompile(`level.*error`).MatchString(stderr) {
+		t.Errorf("stderr matches the initializer's level.*error: %s", stderr)
+	}
+	var req struct {
+		MaxVUs        uint64            `json:"maxVUs"`
+		TotalDuration string            `json:"totalDuration"`
+		Tags          map[string]string `json:"tags"`
+	}
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	if err := dec.Decode(&req); err != nil || dec.More() {
+		t.Fatalf("stdout is not exactly one JSON document (%v): %s", err, stdout)
+	}
+	// a: up to 6 VUs from 0 to 30.5s; b: 3 VUs from 1s to 33s (a ends at 31s) → peak 9;
+	// the plan ends at b's 1s + 2s + 30s gracefulStop.
+	if req.MaxVUs != 9 || req.TotalDuration != "33s" || req.Tags["x"] != "y" {
+		t.Errorf("requirements = %+v", req)
+	}
+	for p := range files {
+		if err := os.Remove(filepath.Join(dir, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr = cliIn(t, dir, "run", "-q", tar, "--summary-export", filepath.Join(dir, "export.json"))
+	if code != 0 || strings.Contains(stderr, "bad") {
+		t.Fatalf("run of the archive exited %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "export.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var export struct {
+		Metrics map[string]map[string]any `json:"metrics"`
+	}
+	if err := json.Unmarshal(b, &export); err != nil {
+		t.Fatal(err)
+	}
+	if got := export.Metrics["iterations"]["count"]; got != 13.0 {
+		t.Errorf("iterations = %v, want 10 + 3", got)
+	}
+}
