@@ -1,8 +1,19 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/llmbench/llmbench/internal/js/builtin"
+	"github.com/llmbench/llmbench/internal/js/modules"
 )
 
 // TestLeniency runs scripts that lean on k6's coercions: numeric options as
@@ -44,5 +55,97 @@ func TestLeniency(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// runScriptIn runs cli.Main with args in a temporary working directory holding
+// files, with stdin and the client for https:// imports.
+func runScriptIn(t *testing.T, files map[string]string, stdin string, client *http.Client, args ...string) result {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mods := modules.NewRegistry()
+	builtin.Register(mods)
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), Env{
+		Args: args, Environ: []string{"PATH=/usr/bin"}, Stdin: strings.NewReader(stdin),
+		Stdout: &stdout, Stderr: &stderr, Dir: dir, ModuleClient: client,
+	}, mods)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// TestRemoteHandleSummary runs a script whose handleSummary formats the
+// summary with a helper imported over https, from a local TLS server whose
+// CA only the test's client trusts.
+func TestRemoteHandleSummary(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.URL.Path != "/k6-summary/0.1.0/index.js" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, `export function textSummary(data, opts) {
+  const it = data.metrics.iterations.values;
+  return (opts && opts.indent || '') + 'iterations=' + it.count + '\n';
+}
+`)
+	}))
+	defer srv.Close()
+	script := fmt.Sprintf(`import { textSummary } from '%s/k6-summary/0.1.0/index.js';
+export const options = { iterations: 3 };
+export default function () {}
+export function handleSummary(data) {
+  return { stdout: textSummary(data, { indent: '> ' }) };
+}
+`, srv.URL)
+	files := map[string]string{"summary.js": script}
+	r := runScriptIn(t, files, "", srv.Client(), "run", "-q", "summary.js")
+	if r.code != 0 || !strings.Contains(r.stdout, "> iterations=3\n") {
+		t.Fatalf("exit %d, stdout %q, want > iterations=3\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d requests to the module server, want 1 (fetched once, kept in memory)", n)
+	}
+	// Without a client that trusts the server: exit 107 naming the URL.
+	r = runScriptIn(t, files, "", nil, "run", "-q", "summary.js")
+	if r.code != 107 || !strings.Contains(r.stderr, `couldn't be retrieved from the resolved url "`+srv.URL+`/k6-summary/0.1.0/index.js"`) ||
+		!strings.Contains(r.stderr, "curl -o index.js") {
+		t.Errorf("exit %d, stderr:\n%s\nwant 107 naming the URL and how to make it available", r.code, r.stderr)
+	}
+}
+
+// TestStdin runs `llmbench run -` with the script on standard input, as
+// `k6 run - < script.js`.
+func TestStdin(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{"helper.js": "export const n = 4;\n"}
+	script := `import { n } from './helper.js';
+import { Counter } from 'k6/metrics';
+const made = new Counter('made');
+export const options = { iterations: n };
+export default function () { made.add(1); }
+export function handleSummary(data) { return { stdout: 'made=' + data.metrics.made.values.count + '\n' }; }
+`
+	r := runScriptIn(t, files, script, nil, "run", "-q", "-")
+	if r.code != 0 || r.stdout != "made=4\n" {
+		t.Fatalf("exit %d, stdout %q, want made=4\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	// TypeScript on stdin is stripped too.
+	r = runScriptIn(t, files, "export default function (): void {}\nexport function handleSummary(): object { return { stdout: 'ts ok' }; }\n", nil, "run", "-q", "-")
+	if r.code != 0 || r.stdout != "ts ok" {
+		t.Errorf("TS on stdin: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	// A tar on stdin is named, not parsed as JS.
+	tarball := make([]byte, 1024)
+	copy(tarball[257:], "ustar\x0000")
+	r = runScriptIn(t, nil, string(tarball), nil, "run", "-q", "-")
+	if r.code != 104 || !strings.Contains(r.stderr, "standard input holds a tar file") {
+		t.Errorf("tar on stdin: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }

@@ -86,9 +86,9 @@ type loaded struct {
 // load runs the script's init code in VU 0 and consolidates its options
 // with the other layers.
 func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string, logger *slog.Logger) (*loaded, error) {
-	path := script
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(env.Dir, path)
+	path, src, err := scriptSource(env, script)
+	if err != nil {
+		return nil, err
 	}
 	scriptEnv, err := f.scriptEnv(env)
 	if err != nil {
@@ -105,6 +105,11 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		Logger:   logger,
 		Stdout:   env.Stdout,
 		Stderr:   env.Stderr,
+		// The stdin script ("-"), the directory its imports resolve
+		// against, and the client for https:// imports.
+		Script:     src,
+		CWD:        env.Dir,
+		HTTPClient: env.ModuleClient,
 	})
 	if err != nil {
 		if exit.CodeOf(err) == exit.GenericError {
@@ -166,6 +171,34 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 	return l, nil
 }
 
+// scriptSource returns the script argument as js.Load takes it: "-" reads
+// the script from standard input (k6's file:///-), an https:// URL stays as
+// it is, and a path is made absolute against the working directory.
+func scriptSource(env Env, script string) (string, []byte, error) {
+	switch {
+	case script == "-":
+		if env.Stdin == nil {
+			return "", nil, exit.Errorf(exit.ScriptException, "reading the script from standard input: no standard input")
+		}
+		b, err := io.ReadAll(env.Stdin)
+		if err != nil {
+			return "", nil, exit.New(exit.ScriptException, fmt.Errorf("reading the script from standard input: %w", err))
+		}
+		if isTar(b) {
+			return "", nil, exit.Errorf(exit.InvalidConfig, "standard input holds a tar file (a k6 archive?): llmbench runs archives only from a file, not from standard input")
+		}
+		return "-", b, nil
+	case strings.HasPrefix(script, "https://"):
+		return script, nil, nil
+	}
+	return resolve(env, script), nil, nil
+}
+
+// isTar reports whether b starts with a POSIX tar header ("ustar" magic).
+func isTar(b []byte) bool {
+	return len(b) >= 262 && string(b[257:262]) == "ustar"
+}
+
 func resolve(env Env, p string) string {
 	if filepath.IsAbs(p) {
 		return p
@@ -181,7 +214,9 @@ func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Comm
 	cmd := &cobra.Command{
 		Use:   "run [flags] SCRIPT",
 		Short: "Run a k6-dialect test script",
-		Args:  cobra.ExactArgs(1),
+		Long: "Run a k6-dialect test script. SCRIPT is a .js or .ts file, an https:// URL, or - to read\n" +
+			"the script from standard input (its relative imports and open() resolve against the working directory).",
+		Args: cobra.ExactArgs(1),
 	}
 	f := addScriptFlags(cmd)
 	sf := addSourceFlags(cmd.Flags())

@@ -134,7 +134,9 @@ func (v *VU) resolvePath(p string) string {
 	base := v.r.root
 	frames := v.rt.CaptureCallStack(0, nil)
 	for i := len(frames) - 1; i >= 0; i-- {
-		if n := frames[i].SrcName(); strings.HasPrefix(n, "file://") {
+		if n := frames[i].SrcName(); n == stdinURL {
+			break // the stdin script: relative to the working directory
+		} else if strings.HasPrefix(n, "file://") {
 			base = dirOf(n)
 			break
 		}
