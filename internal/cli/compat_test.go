@@ -149,3 +149,41 @@ export function handleSummary(data) { return { stdout: 'made=' + data.metrics.ma
 		t.Errorf("tar on stdin: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+// TestMissingModules checks that importing a k6 module or extension
+// llmbench lacks fails at init with one line naming it (exit 107).
+func TestMissingModules(t *testing.T) {
+	t.Parallel()
+	for _, mod := range []string{"k6/ws", "k6/browser", "k6/net/grpc", "k6/html", "k6/experimental/websockets", "k6/experimental/redis", "k6/x/faker"} {
+		t.Run(mod, func(t *testing.T) {
+			t.Parallel()
+			script := fmt.Sprintf("import m from %q;\nexport default function () {}\n", mod)
+			r := runScriptIn(t, map[string]string{"s.js": script}, "", nil, "run", "-q", "s.js")
+			var lines []string
+			for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+				if !strings.Contains(l, "GPU metrics off") {
+					lines = append(lines, l)
+				}
+			}
+			if r.code != 107 || len(lines) != 1 || !strings.Contains(lines[0], `"`+mod+`"`) || !strings.Contains(lines[0], "docs/compatibility.md") {
+				t.Errorf("exit %d, stderr lines %q; want 107 and one line naming %s", r.code, lines, mod)
+			}
+		})
+	}
+}
+
+// TestIgnoredOptions checks that an option llmbench accepts but does not
+// implement gets one warning line naming it.
+func TestIgnoredOptions(t *testing.T) {
+	t.Parallel()
+	script := "export const options = { iterations: 1, minIterationDuration: '1s', consoleOutput: 'x.log' };\nexport default function () {}\n"
+	r := runScriptIn(t, map[string]string{"s.js": script}, "", nil, "run", "-q", "s.js")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	for _, k := range []string{"minIterationDuration", "consoleOutput"} {
+		if n := strings.Count(r.stderr, `the option \"`+k+`\" is accepted but not acted on`); n != 1 {
+			t.Errorf("%d warnings for %s, want 1\nstderr:\n%s", n, k, r.stderr)
+		}
+	}
+}

@@ -163,7 +163,7 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		return nil, exit.New(exit.InvalidConfig, err)
 	}
 	l.runner.SetNetOptions(netOpts)
-	for _, k := range []string{"rps", "httpDebug", "localIPs"} {
+	for _, k := range []string{"rps", "httpDebug", "localIPs", "minIterationDuration", "consoleOutput", "metricSamplesBufferSize"} {
 		if _, ok := l.run.Options().Other[k]; ok {
 			logger.Warn(fmt.Sprintf("the option %q is accepted but not acted on by llmbench (docs/compatibility.md)", k))
 		}
