@@ -249,7 +249,7 @@ func TestStdinScript(t *testing.T) {
 	}
 	src := `import { who } from './lib.js';
 const data: string = open('./data.txt');
-export const options = { tags: { who, data } };
+export const options = { tags: { who, data, url: import.meta.url, lib: import.meta.resolve('./lib.js') } };
 export default function (): void {}
 `
 	opts := newOptions(t, &syncBuffer{})
@@ -258,7 +258,8 @@ export default function (): void {}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(r.Options()), `{"tags":{"who":"lib","data":"from cwd"}}`; got != want {
+	libURL := dirURL(dir).String() + "lib.js"
+	if got, want := string(r.Options()), `{"tags":{"who":"lib","data":"from cwd","url":"file:///-","lib":"`+libURL+`"}}`; got != want {
 		t.Errorf("options = %s, want %s", got, want)
 	}
 	opts.Script = []byte("export default function () {\n  throw new Error('from stdin');\n}\n")

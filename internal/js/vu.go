@@ -160,8 +160,12 @@ func (v *VU) importMeta(o *sobek.Object, m sobek.ModuleRecord) {
 		return
 	}
 	must(o.Set("url", u.String()))
+	base := u
+	if u.String() == stdinURL && v.r.ld.cwd != nil {
+		base = v.r.ld.cwd // the stdin script resolves against the CWD
+	}
 	must(o.Set("resolve", func(call sobek.FunctionCall) sobek.Value {
-		r, err := u.Parse(call.Argument(0).String())
+		r, err := base.Parse(call.Argument(0).String())
 		if err != nil {
 			panic(v.rt.NewGoError(fmt.Errorf("import.meta.resolve: %w", err)))
 		}
