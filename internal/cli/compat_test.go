@@ -14,6 +14,7 @@ import (
 
 	"github.com/llmbench/llmbench/internal/js/builtin"
 	"github.com/llmbench/llmbench/internal/js/modules"
+	"github.com/llmbench/llmbench/internal/mock"
 )
 
 // TestLeniency runs scripts that lean on k6's coercions: numeric options as
@@ -185,5 +186,69 @@ func TestIgnoredOptions(t *testing.T) {
 		if n := strings.Count(r.stderr, `the option \"`+k+`\" is accepted but not acted on`); n != 1 {
 			t.Errorf("%d warnings for %s, want 1\nstderr:\n%s", n, k, r.stderr)
 		}
+	}
+}
+
+// TestWildScript runs a script the way the public LLM benchmarks are
+// written and run, all at once: TypeScript piped on stdin (`k6 run - <
+// bench.ts`), jslib-style helpers imported over https (a local TLS server),
+// k6/http against the mock, VU and iteration counts as strings from __ENV,
+// Trend.add of a string, a named scenario exec and a handleSummary that
+// formats with the remote helper.
+func TestWildScript(t *testing.T) {
+	t.Parallel()
+	m, err := mock.New(mock.Config{OutputTokens: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	llmSrv := httptest.NewServer(m)
+	defer llmSrv.Close()
+	jslib := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/k6-utils/1.4.0/index.js":
+			fmt.Fprint(w, "export function randomItem(a) { return a[Math.floor(Math.random() * a.length)]; }\n")
+		case "/k6-summary/0.1.0/index.js":
+			fmt.Fprint(w, "export function textSummary(d) {\n"+
+				"  return 'iterations=' + d.metrics.iterations.values.count + ' tokens_avg=' + d.metrics.tokens.values.avg +\n"+
+				"    ' failed=' + d.metrics.http_req_failed.values.rate + '\\n';\n}\n")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer jslib.Close()
+	script := strings.ReplaceAll(`import http from 'k6/http';
+import { check } from 'k6';
+import { Trend } from 'k6/metrics';
+import { randomItem } from 'JSLIB/k6-utils/1.4.0/index.js';
+import { textSummary } from 'JSLIB/k6-summary/0.1.0/index.js';
+
+interface ChatResponse {
+  choices: { message: { content: string } }[];
+  usage: { completion_tokens: number };
+}
+
+export const options = {
+  scenarios: { chat: { executor: 'shared-iterations', vus: __ENV.VUS, iterations: __ENV.ITERS, exec: 'chat' } },
+  thresholds: { http_req_failed: ['rate==0'], tokens: ['avg==8'] },
+};
+
+const tokens = new Trend('tokens');
+const prompts: string[] = ['Hi', 'Hello'];
+
+export function chat(): void {
+  const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: randomItem(prompts) }], max_tokens: 8 });
+  const res = http.post(`+"`${__ENV.BASE}/v1/chat/completions`"+`, body, { headers: { 'Content-Type': 'application/json' } });
+  const parsed = res.json() as unknown as ChatResponse;
+  tokens.add(String(parsed.usage.completion_tokens));
+  check(res, { 'status is 200': (r) => r.status === 200 });
+}
+
+export function handleSummary(data: any): Record<string, string> {
+  return { stdout: textSummary(data) };
+}
+`, "JSLIB", jslib.URL)
+	r := runScriptIn(t, nil, script, jslib.Client(), "run", "-q", "-e", "VUS=2", "-e", "ITERS=6", "-e", "BASE="+llmSrv.URL, "-")
+	if r.code != 0 || r.stdout != "iterations=6 tokens_avg=8 failed=0\n" {
+		t.Fatalf("exit %d, stdout %q, want iterations=6 tokens_avg=8 failed=0\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }
