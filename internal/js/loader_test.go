@@ -86,6 +86,7 @@ func newModuleServer(t *testing.T) *moduleServer {
 		"/lib/again.js":  "import { twice } from 'https://" + "HOST/lib/dep.js';\nexport const four = twice(2);\n",
 		"/typed.ts":      "const greeting: string = 'ts over https';\nexport default greeting;\n",
 		"/local.js":      "import x from 'file:///etc/hostname';\nexport default x;\n",
+		"/entry.js":      "import { twice } from './lib/dep.js';\nexport const options = { iterations: twice(3) };\nexport default function () {}\n",
 	}
 	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -149,8 +150,27 @@ export default function () {}
 			t.Errorf("%s requested with queries %q, want %q", path, got, want)
 		}
 	}
-	if _, ok := r.RemoteModules()[srv.URL+"/lib/dep.js"]; !ok || len(r.RemoteModules()) != 5 {
+	if _, ok := r.RemoteModules()[srv.URL+"/lib/dep.js"]; !ok || len(r.RemoteModules()) != 5 /* helper, dep, again, flaky, typed */ {
 		t.Errorf("RemoteModules() has %d modules: %v", len(r.RemoteModules()), r.RemoteModules())
+	}
+}
+
+// TestRemoteEntry loads the script itself from an https URL (`llmbench
+// run https://…/x.js`); its relative imports resolve against that URL.
+func TestRemoteEntry(t *testing.T) {
+	t.Parallel()
+	srv := newModuleServer(t)
+	opts := newOptions(t, &syncBuffer{})
+	opts.HTTPClient = srv.Client()
+	r, err := Load(context.Background(), srv.URL+"/entry.js", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(r.Options()), `{"iterations":6}`; got != want {
+		t.Errorf("options = %s, want %s", got, want)
+	}
+	if got := srv.queries("/lib/dep.js"); len(got) != 1 {
+		t.Errorf("/lib/dep.js requested %d times, want 1", len(got))
 	}
 }
 
