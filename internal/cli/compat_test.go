@@ -63,6 +63,12 @@ func TestLeniency(t *testing.T) {
 // files, with stdin and the client for https:// imports.
 func runScriptIn(t *testing.T, files map[string]string, stdin string, client *http.Client, args ...string) result {
 	t.Helper()
+	return runScriptInEnv(t, []string{"PATH=/usr/bin"}, files, stdin, client, args...)
+}
+
+// runScriptInEnv is runScriptIn with the process environment environ.
+func runScriptInEnv(t *testing.T, environ []string, files map[string]string, stdin string, client *http.Client, args ...string) result {
+	t.Helper()
 	dir := t.TempDir()
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
@@ -73,7 +79,7 @@ func runScriptIn(t *testing.T, files map[string]string, stdin string, client *ht
 	builtin.Register(mods)
 	var stdout, stderr bytes.Buffer
 	code := Main(context.Background(), Env{
-		Args: args, Environ: []string{"PATH=/usr/bin"}, Stdin: strings.NewReader(stdin),
+		Args: args, Environ: environ, Stdin: strings.NewReader(stdin),
 		Stdout: &stdout, Stderr: &stderr, Dir: dir, ModuleClient: client,
 	}, mods)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
@@ -250,5 +256,38 @@ export function handleSummary(data: any): Record<string, string> {
 	r := runScriptIn(t, nil, script, jslib.Client(), "run", "-q", "-e", "VUS=2", "-e", "ITERS=6", "-e", "BASE="+llmSrv.URL, "-")
 	if r.code != 0 || r.stdout != "iterations=6 tokens_avg=8 failed=0\n" {
 		t.Fatalf("exit %d, stdout %q, want iterations=6 tokens_avg=8 failed=0\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestCompatibilityMode checks --compatibility-mode and
+// K6_COMPATIBILITY_MODE: extended defines global, base does not,
+// experimental_enhanced warns and acts as base, anything else is exit 104.
+func TestCompatibilityMode(t *testing.T) {
+	t.Parallel()
+	script := "export default function () {}\nexport function handleSummary() { return { stdout: typeof global }; }\n"
+	tests := []struct {
+		environ []string
+		flags   []string
+		code    int
+		stdout  string
+		stderr  string
+	}{
+		{nil, nil, 0, "object", ""},
+		{nil, []string{"--compatibility-mode", "extended"}, 0, "object", ""},
+		{nil, []string{"--compatibility-mode=base"}, 0, "undefined", ""},
+		{[]string{"K6_COMPATIBILITY_MODE=base"}, nil, 0, "undefined", ""},
+		{[]string{"K6_COMPATIBILITY_MODE=base"}, []string{"--compatibility-mode=extended"}, 0, "object", ""},
+		{nil, []string{"--compatibility-mode=experimental_enhanced"}, 0, "undefined", `CompatibilityMode \"experimental_enhanced\" is deprecated`},
+		{nil, []string{"--compatibility-mode=es6"}, 104, "", `invalid compatibility mode "es6". Use: "extended", "base", "experimental_enhanced"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(append(tt.environ, tt.flags...), " "), func(t *testing.T) {
+			t.Parallel()
+			args := append(append([]string{"run", "-q"}, tt.flags...), "s.js")
+			r := runScriptInEnv(t, tt.environ, map[string]string{"s.js": script}, "", nil, args...)
+			if r.code != tt.code || r.stdout != tt.stdout || !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit %d, stdout %q, stderr with %q", r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
+			}
+		})
 	}
 }

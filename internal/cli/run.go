@@ -38,6 +38,7 @@ type scriptFlags struct {
 	quiet      bool
 	noColor    bool
 	opts       *config.Flags
+	compatMode string
 }
 
 func addScriptFlags(cmd *cobra.Command) *scriptFlags {
@@ -49,7 +50,27 @@ func addScriptFlags(cmd *cobra.Command) *scriptFlags {
 	fs.BoolVar(&f.systemEnv, "include-system-env-vars", true, "pass the real environment variables to __ENV")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no header and no progress updates")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colors in the output")
+	fs.StringVar(&f.compatMode, "compatibility-mode", "", "JavaScript `MODE`: extended (default, defines global), base, or experimental_enhanced (deprecated: .ts types are always stripped)")
 	return f
+}
+
+// compatibilityMode returns the --compatibility-mode flag, else
+// K6_COMPATIBILITY_MODE (LLMBENCH_COMPATIBILITY_MODE overriding it),
+// checked; a deprecated mode is logged.
+func (f *scriptFlags) compatibilityMode(env Env, logger *slog.Logger) (string, error) {
+	s := f.compatMode
+	if s == "" {
+		e := env.environMap()
+		s = firstOf(e["LLMBENCH_COMPATIBILITY_MODE"], e["K6_COMPATIBILITY_MODE"])
+	}
+	mode, warning, err := js.ParseCompatibilityMode(s)
+	if err != nil {
+		return "", exit.New(exit.InvalidConfig, err)
+	}
+	if warning != "" {
+		logger.Warn(warning)
+	}
+	return mode, nil
 }
 
 var envNameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
@@ -94,6 +115,10 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 	if err != nil {
 		return nil, err
 	}
+	compat, err := f.compatibilityMode(env, logger)
+	if err != nil {
+		return nil, err
+	}
 	l := &loaded{path: path, env: scriptEnv, reg: metrics.NewRegistry(), test: &vu.State{}, logger: logger}
 	l.builtins = metrics.RegisterBuiltins(l.reg)
 	l.runner, err = js.Load(ctx, path, js.Options{
@@ -110,6 +135,8 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		Script:     src,
 		CWD:        env.Dir,
 		HTTPClient: env.ModuleClient,
+		// --compatibility-mode / K6_COMPATIBILITY_MODE.
+		CompatibilityMode: compat,
 	})
 	if err != nil {
 		if exit.CodeOf(err) == exit.GenericError {

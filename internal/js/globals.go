@@ -11,14 +11,17 @@ import (
 	"github.com/grafana/sobek"
 )
 
-// setGlobals installs __VU, __ITER, __ENV, global, console, open and the
+// setGlobals installs __VU, __ITER, __ENV, global (not in base
+// compatibility mode), console, open and the
 // timer functions on a fresh runtime.
 func (v *VU) setGlobals() {
 	rt := v.rt
 	must(rt.Set("__VU", v.id))
 	must(rt.Set("__ITER", 0))
 	must(rt.Set("__ENV", v.env))
-	must(rt.Set("global", rt.GlobalObject()))
+	if v.r.opts.CompatibilityMode != CompatBase {
+		must(rt.Set("global", rt.GlobalObject())) // extended mode only
+	}
 	must(rt.Set("console", v.newConsole()))
 	must(rt.Set("open", v.open))
 	v.timers.install(rt)

@@ -44,6 +44,9 @@ type Options struct {
 	// HTTPClient fetches https:// modules; nil = Go's default client (proxy
 	// variables and system CAs apply, as in k6).
 	HTTPClient *http.Client
+	// CompatibilityMode is CompatExtended ("" too) or CompatBase (no
+	// `global`); see ParseCompatibilityMode.
+	CompatibilityMode string
 }
 
 // Runner holds a script compiled once; it makes VUs and runs the lifecycle
