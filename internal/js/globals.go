@@ -12,8 +12,8 @@ import (
 )
 
 // setGlobals installs __VU, __ITER, __ENV, global (not in base
-// compatibility mode), console, open and the
-// timer functions on a fresh runtime.
+// compatibility mode), console, open and the timer functions on a fresh
+// runtime.
 func (v *VU) setGlobals() {
 	rt := v.rt
 	must(rt.Set("__VU", v.id))
