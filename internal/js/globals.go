@@ -25,6 +25,26 @@ func (v *VU) setGlobals() {
 	must(rt.Set("console", v.newConsole()))
 	must(rt.Set("open", v.open))
 	v.timers.install(rt)
+	v.refuseCommonJS()
+}
+
+// refuseCommonJS makes the CommonJS names module, exports and require throw
+// one line naming them: scripts are ES modules only. k6 likewise throws on
+// module and exports from an ES module; it does run CommonJS files and
+// require(), which llmbench does not.
+func (v *VU) refuseCommonJS() {
+	rt := v.rt
+	g := rt.GlobalObject()
+	for _, name := range []string{"module", "exports"} {
+		msg := fmt.Sprintf(`you are trying to access identifier %q, this likely is due to mixing ECMAScript Modules (ESM) and CommonJS syntax: `+
+			`llmbench runs ES modules only (export default function () {…}), see docs/compatibility.md`, name)
+		get := rt.ToValue(func() sobek.Value { panic(rt.NewTypeError(msg)) })
+		must(g.DefineAccessorProperty(name, get, nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE))
+	}
+	must(rt.Set("require", func(call sobek.FunctionCall) sobek.Value {
+		panic(rt.NewTypeError(fmt.Sprintf(`require(%q): require() and CommonJS are not supported by llmbench; use import (see docs/compatibility.md)`,
+			call.Argument(0).String())))
+	}))
 }
 
 func must(err error) {

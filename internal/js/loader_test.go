@@ -293,3 +293,35 @@ export default function (): void {}
 		t.Errorf("RunOnce error = %v, want a position in file:///-", err)
 	}
 }
+
+// TestCommonJSRefused checks that the CommonJS names throw one line that
+// names them (llmbench runs ES modules only), with exit 107 at init.
+func TestCommonJSRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want string
+	}{
+		{"const http = require('k6/http');\nexport default function () {}\n",
+			`TypeError: require("k6/http"): require() and CommonJS are not supported by llmbench`},
+		{"module.exports.default = function () {};\n",
+			`you are trying to access identifier "module", this likely is due to mixing ECMAScript Modules (ESM) and CommonJS syntax`},
+		{"exports.options = {};\nexport default function () {}\n", `identifier "exports"`},
+		{"const module = { ok: true };\nexport const options = { tags: { ok: String(module.ok) } };\nexport default function () {}\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			_, err := loadSource(t, tt.src, nil)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("a module-scoped name `module` must be allowed: %v", err)
+				}
+				return
+			}
+			if exit.CodeOf(err) != exit.ScriptException || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "docs/compatibility.md") {
+				t.Errorf("Load error = %v, want exit 107 with %q", err, tt.want)
+			}
+		})
+	}
+}
