@@ -28,10 +28,10 @@ func (v *VU) setGlobals() {
 	v.refuseCommonJS()
 }
 
-// refuseCommonJS makes the CommonJS names module, exports and require throw
-// one line naming them: scripts are ES modules only. k6 likewise throws on
-// module and exports from an ES module; it does run CommonJS files and
-// require(), which llmbench does not.
+// refuseCommonJS makes the globals module and exports throw, as k6 does in
+// an ES module (a CommonJS file sees its wrapper's parameters instead), and
+// require() throw one line naming the specifier: k6 has require(),
+// llmbench does not.
 func (v *VU) refuseCommonJS() {
 	rt := v.rt
 	g := rt.GlobalObject()
@@ -42,7 +42,7 @@ func (v *VU) refuseCommonJS() {
 		must(g.DefineAccessorProperty(name, get, nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE))
 	}
 	must(rt.Set("require", func(call sobek.FunctionCall) sobek.Value {
-		panic(rt.NewTypeError(fmt.Sprintf(`require(%q): require() and CommonJS are not supported by llmbench; use import (see docs/compatibility.md)`,
+		panic(rt.NewTypeError(fmt.Sprintf(`require(%q): require() is not supported by llmbench; use import (see docs/compatibility.md)`,
 			call.Argument(0).String())))
 	}))
 }

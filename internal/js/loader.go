@@ -41,6 +41,8 @@ type loader struct {
 	urlOf  map[sobek.ModuleRecord]*url.URL
 	errs   map[string]error
 	locked atomic.Bool
+	// commonJS holds the modules run as CommonJS (no import or export).
+	commonJS map[sobek.ModuleRecord]bool
 }
 
 func newLoader(reg *modules.Registry, read func(string) ([]byte, error), vus *vuIndex) *loader {
@@ -50,6 +52,8 @@ func newLoader(reg *modules.Registry, read func(string) ([]byte, error), vus *vu
 		byURL:  map[string]sobek.ModuleRecord{},
 		urlOf:  map[sobek.ModuleRecord]*url.URL{},
 		errs:   map[string]error{},
+
+		commonJS: map[sobek.ModuleRecord]bool{},
 	}
 	l.remote.cache = map[string][]byte{}
 	if reg != nil {
@@ -216,11 +220,26 @@ func (l *loader) load(spec string, u *url.URL) (sobek.ModuleRecord, error) {
 		return nil, err
 	}
 	name := u.String()
-	rec, err := parseModule(name, string(src), l.resolve)
-	if err == nil || !isTypeScript(u) {
-		return rec, err
+	rec, cjs, err := parseModule(name, string(src), l.resolve)
+	if err != nil && isTypeScript(u) {
+		rec, cjs, err = parseTypeScript(name, src, l.resolve)
 	}
-	return parseTypeScript(name, src, l.resolve)
+	if err != nil {
+		return nil, err
+	}
+	if cjs {
+		l.mu.Lock()
+		l.commonJS[rec] = true
+		l.mu.Unlock()
+	}
+	return rec, nil
+}
+
+// isCommonJS reports whether m was loaded as a CommonJS file.
+func (l *loader) isCommonJS(m sobek.ModuleRecord) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.commonJS[m]
 }
 
 // source returns the bytes of the module at u.
@@ -241,19 +260,42 @@ func (l *loader) source(spec string, u *url.URL) ([]byte, error) {
 	return src, nil
 }
 
-// parseModule parses one module with source maps disabled, turning the
-// parser's panics on unsupported export forms into errors.
-func parseModule(name, src string, r sobek.HostResolveImportedModuleFunc, opts ...parser.Option) (m *sobek.SourceTextModuleRecord, err error) {
+// parseModule parses one module, with source maps disabled unless opts
+// say otherwise, turning the parser's panics on unsupported export forms
+// into errors. As in k6, a file with no import, no export and no
+// top-level await is CommonJS: it is run wrapped in a function of
+// (module, exports), and module.exports becomes its default export.
+func parseModule(name, src string, r sobek.HostResolveImportedModuleFunc, opts ...parser.Option) (m *sobek.SourceTextModuleRecord, cjs bool, err error) {
 	defer func() {
 		if x := recover(); x != nil {
-			m, err = nil, fmt.Errorf("%s: unsupported module syntax: %v", name, x)
+			m, cjs, err = nil, false, fmt.Errorf("%s: unsupported module syntax: %v", name, x)
 		}
 	}()
 	if len(opts) == 0 {
 		opts = []parser.Option{parser.WithDisableSourceMaps}
 	}
-	return sobek.ParseModule(name, src, r, opts...)
+	opts = append(opts, parser.IsModule)
+	prg, err := sobek.Parse(name, src, opts...)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(prg.ImportEntries) == 0 && len(prg.ExportEntries) == 0 && !prg.HasTLA {
+		cjs = true
+		if prg, err = sobek.Parse(name, commonJSPrefix+src+commonJSSuffix, opts...); err != nil {
+			return nil, false, err
+		}
+	}
+	m, err = sobek.ModuleFromAST(prg, r)
+	return m, cjs, err
 }
+
+// The CommonJS wrapper. The prefix has no newline, so line numbers stay
+// those of the file (columns on its first line shift). `this` is
+// module.exports, as in Node and k6.
+const (
+	commonJSPrefix = "const module = { exports: {} }; (function (module, exports) {"
+	commonJSSuffix = "\n}).call(module.exports, module, module.exports);\nexport default module.exports;\n"
+)
 
 // link links the entry module (parsing and compiling its dependencies).
 func link(m sobek.ModuleRecord) (err error) {

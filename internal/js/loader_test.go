@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,15 +20,23 @@ import (
 // loadSource writes src as main.js in a temporary directory and loads it.
 func loadSource(t *testing.T, src string, edit func(*Options)) (*Runner, error) {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "main.js")
-	if err := os.WriteFile(p, []byte(src), 0o600); err != nil {
-		t.Fatal(err)
+	return loadFiles(t, map[string]string{"main.js": src}, edit)
+}
+
+// loadFiles writes files in a temporary directory and loads main.js.
+func loadFiles(t *testing.T, files map[string]string, edit func(*Options)) (*Runner, error) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	opts := newOptions(t, &syncBuffer{})
 	if edit != nil {
 		edit(&opts)
 	}
-	return Load(context.Background(), p, opts)
+	return Load(context.Background(), filepath.Join(dir, "main.js"), opts)
 }
 
 // TestResolutionErrors checks k6's resolution rules for what cannot load:
@@ -88,7 +98,7 @@ func newModuleServer(t *testing.T) *moduleServer {
 		"/local.js":      "import x from 'file:///etc/hostname';\nexport default x;\n",
 		"/entry.js":      "import { twice } from './lib/dep.js';\nexport const options = { iterations: twice(3) };\nexport default function () {}\n",
 	}
-	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.hits[r.URL.Path] = append(s.hits[r.URL.Path], r.URL.RawQuery)
 		s.mu.Unlock()
@@ -110,6 +120,8 @@ func newModuleServer(t *testing.T) *moduleServer {
 			fmt.Fprint(w, strings.ReplaceAll(src, "HOST", r.Host))
 		}
 	}))
+	s.Config.ErrorLog = log.New(io.Discard, "", 0) // the untrusted-CA case logs handshake errors
+	s.StartTLS()
 	t.Cleanup(s.Close)
 	return s
 }
@@ -294,34 +306,66 @@ export default function (): void {}
 	}
 }
 
-// TestCommonJSRefused checks that the CommonJS names throw one line that
-// names them (llmbench runs ES modules only), with exit 107 at init.
-func TestCommonJSRefused(t *testing.T) {
+// TestCommonJS checks k6's CommonJS handling: a file with no import,
+// export or top-level await runs wrapped as (module, exports), as the
+// entry script (its exports are module.exports') or imported (module.exports
+// is its default export, e.g. a UMD library); touching module or exports
+// from an ES module, and require(), throw one line naming them.
+func TestCommonJS(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		src  string
-		want string
-	}{
-		{"const http = require('k6/http');\nexport default function () {}\n",
-			`TypeError: require("k6/http"): require() and CommonJS are not supported by llmbench`},
-		{"module.exports.default = function () {};\n",
+	umd := `(function (root, factory) {
+  if (typeof module === 'object' && module.exports) { module.exports = factory(); } else { root.Lib = factory(); }
+}(this, function () { return { shout: (s) => s.toUpperCase() }; }));
+`
+	t.Run("entry", func(t *testing.T) {
+		t.Parallel()
+		r, err := loadFiles(t, map[string]string{"main.js": "module.exports.options = { vus: 2 };\nexports.default = function () {};\nexports.helper = 1;\n"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(r.Options()); got != `{"vus":2}` {
+			t.Errorf("options = %s", got)
+		}
+		if !r.HasExport("default") || r.HasExport("helper") {
+			t.Errorf("exports = %v", r.exports)
+		}
+		e := &env{r: r, out: &collector{}}
+		if err := e.newVU(t, 1).RunOnce(context.Background(), iteration(scenario("default", "default"))); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("imported UMD", func(t *testing.T) {
+		t.Parallel()
+		r, err := loadFiles(t, map[string]string{
+			"main.js": "import lib from './umd.js';\nexport const options = { tags: { s: lib.shout('hi') } };\nexport default function () {}\n",
+			"umd.js":  umd,
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(r.Options()); got != `{"tags":{"s":"HI"}}` {
+			t.Errorf("options = %s", got)
+		}
+	})
+	for _, tt := range []struct{ src, want string }{
+		{"const http = require('k6/http');\nexports.default = function () {};\n",
+			`TypeError: require("k6/http"): require() is not supported by llmbench; use import`},
+		{"module.exports.x = 1;\nexport default function () {}\n",
 			`you are trying to access identifier "module", this likely is due to mixing ECMAScript Modules (ESM) and CommonJS syntax`},
 		{"exports.options = {};\nexport default function () {}\n", `identifier "exports"`},
-		{"const module = { ok: true };\nexport const options = { tags: { ok: String(module.ok) } };\nexport default function () {}\n", ""},
-	}
-	for _, tt := range tests {
+	} {
 		t.Run(tt.src, func(t *testing.T) {
 			t.Parallel()
-			_, err := loadSource(t, tt.src, nil)
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("a module-scoped name `module` must be allowed: %v", err)
-				}
-				return
-			}
+			_, err := loadFiles(t, map[string]string{"main.js": tt.src}, nil)
 			if exit.CodeOf(err) != exit.ScriptException || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "docs/compatibility.md") {
 				t.Errorf("Load error = %v, want exit 107 with %q", err, tt.want)
 			}
 		})
 	}
+	t.Run("module-scoped name", func(t *testing.T) {
+		t.Parallel()
+		if _, err := loadFiles(t, map[string]string{"main.js": "const module = { ok: true };\nexport default function () {}\n"}, nil); err != nil {
+			t.Errorf("a module-scoped name `module` must be allowed: %v", err)
+		}
+	})
 }

@@ -33,7 +33,7 @@ func (e *TypeScriptError) Error() string {
 // (loader ts, target ESNext, no bundling, so JS syntax is not lowered and
 // imports stay as they are) and parses the result with its source map, so
 // that positions in stack traces and errors point at the .ts lines.
-func parseTypeScript(name string, src []byte, r sobek.HostResolveImportedModuleFunc) (*sobek.SourceTextModuleRecord, error) {
+func parseTypeScript(name string, src []byte, r sobek.HostResolveImportedModuleFunc) (*sobek.SourceTextModuleRecord, bool, error) {
 	res := api.Transform(string(src), api.TransformOptions{
 		Loader:         api.LoaderTS,
 		Target:         api.ESNext,
@@ -49,7 +49,7 @@ func parseTypeScript(name string, src []byte, r sobek.HostResolveImportedModuleF
 		if m.Location != nil {
 			e.Line, e.Column = m.Location.Line, m.Location.Column
 		}
-		return nil, e
+		return nil, false, e
 	}
 	mapURL := name + ".map"
 	code := string(res.Code) + "\n//# sourceMappingURL=" + mapURL + "\n"

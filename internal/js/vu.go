@@ -147,6 +147,12 @@ func (r *Runner) initVU(ctx context.Context, v *VU) error {
 		return exit.Errorf(exit.ScriptException, "the script's top-level await never settled")
 	}
 	v.ns = v.rt.NamespaceObjectFor(r.entry)
+	if r.ld.isCommonJS(r.entry) {
+		// A CommonJS script: its exports are module.exports' properties.
+		if m, ok := v.ns.Get("default").(*sobek.Object); ok {
+			v.ns = m
+		}
+	}
 	return nil
 }
 
