@@ -43,6 +43,9 @@ type loader struct {
 	locked atomic.Bool
 	// commonJS holds the modules run as CommonJS (no import or export).
 	commonJS map[sobek.ModuleRecord]bool
+
+	linkMu sync.Mutex
+	linked map[sobek.ModuleRecord]bool // modules require() linked
 }
 
 func newLoader(reg *modules.Registry, read func(string) ([]byte, error), vus *vuIndex) *loader {
@@ -54,6 +57,7 @@ func newLoader(reg *modules.Registry, read func(string) ([]byte, error), vus *vu
 		errs:   map[string]error{},
 
 		commonJS: map[sobek.ModuleRecord]bool{},
+		linked:   map[sobek.ModuleRecord]bool{},
 	}
 	l.remote.cache = map[string][]byte{}
 	if reg != nil {

@@ -35,6 +35,9 @@ type VU struct {
 	state   *modules.State
 	// net is the VU's network handle; it outlives rebuilt runtimes.
 	net *netx.VU
+	// requiring holds the directory URLs of the files require() is
+	// evaluating, innermost last: open() there is relative to them.
+	requiring []string
 
 	iter      int64
 	scen      map[*vu.Scenario]*scenarioCache
