@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 
@@ -31,6 +32,9 @@ type Env struct {
 	Signals <-chan os.Signal // SIGINT/SIGTERM; nil in tests that send none
 	// Exit ends the process at once (a second signal); nil → return normally.
 	Exit func(code int)
+	// ModuleClient fetches the script's https:// imports; nil = Go's
+	// default client (tests hand in one that trusts their TLS server).
+	ModuleClient *http.Client
 }
 
 func (e Env) environMap() map[string]string {

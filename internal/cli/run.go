@@ -48,7 +48,8 @@ type scriptFlags struct {
 	// --execution-segment-sequence.
 	segment, sequence string
 	// record keeps the files the script reads (loaded.files).
-	record bool
+	record     bool
+	compatMode string
 }
 
 // envFlag returns the value of -e name in kvs.
@@ -70,6 +71,7 @@ func addScriptFlags(cmd *cobra.Command) *scriptFlags {
 	fs.BoolVar(&f.systemEnv, "include-system-env-vars", true, "pass the real environment variables to __ENV")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no header and no progress updates")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colors in the output")
+	fs.StringVar(&f.compatMode, "compatibility-mode", "", "JavaScript `MODE`: extended (default, defines global), base, or experimental_enhanced (deprecated: .ts types are always stripped)")
 	fs.StringVar(&f.segment, "execution-segment", "", "run only this `SEGMENT` of the test, e.g. 1/3:2/3, 0.5 or 25%:50% (distributed runs)")
 	fs.StringVar(&f.sequence, "execution-segment-sequence", "", "every instance's segment boundaries, e.g. 0,1/3,2/3,1 (the same on every instance)")
 	return f
@@ -107,6 +109,25 @@ func addRunFlags(fs *pflag.FlagSet) *runFlags {
 	fs.BoolVarP(&f.paused, "paused", "p", false, "after initialising the VUs, wait for PATCH /v1/status paused=false (needs --address)")
 	fs.BoolVarP(&f.linger, "linger", "l", false, "after the end, keep the REST API up until interrupted")
 	return f
+}
+
+// compatibilityMode returns the --compatibility-mode flag, else
+// K6_COMPATIBILITY_MODE (LLMBENCH_COMPATIBILITY_MODE overriding it),
+// checked; a deprecated mode is logged.
+func (f *scriptFlags) compatibilityMode(env Env, logger *slog.Logger) (string, error) {
+	s := f.compatMode
+	if s == "" {
+		e := env.environMap()
+		s = firstOf(e["LLMBENCH_COMPATIBILITY_MODE"], e["K6_COMPATIBILITY_MODE"])
+	}
+	mode, warning, err := js.ParseCompatibilityMode(s)
+	if err != nil {
+		return "", exit.New(exit.InvalidConfig, err)
+	}
+	if warning != "" {
+		logger.Warn(warning)
+	}
+	return mode, nil
 }
 
 var envNameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
@@ -172,9 +193,9 @@ func openArchive(path string) (*archive.Archive, error) {
 // with the other layers. script may be a k6 archive (.tar): its files are
 // read from the archive and its options are the script layer.
 func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string, logger *slog.Logger) (*loaded, error) {
-	path := script
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(env.Dir, path)
+	path, src, err := scriptSource(env, script)
+	if err != nil {
+		return nil, err
 	}
 	arc, err := openArchive(path)
 	if err != nil {
@@ -208,6 +229,10 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 			return b, err
 		}
 	}
+	compat, err := f.compatibilityMode(env, logger)
+	if err != nil {
+		return nil, err
+	}
 	l.builtins = metrics.RegisterBuiltins(l.reg)
 	l.runner, err = js.Load(ctx, path, js.Options{
 		Modules:  mods,
@@ -219,6 +244,13 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		Stdout:   env.Stdout,
 		Stderr:   env.Stderr,
 		ReadFile: read,
+		// The stdin script ("-"), the directory its imports resolve
+		// against, and the client for https:// imports.
+		Script:     src,
+		CWD:        env.Dir,
+		HTTPClient: env.ModuleClient,
+		// --compatibility-mode / K6_COMPATIBILITY_MODE.
+		CompatibilityMode: compat,
 	})
 	if err != nil {
 		if exit.CodeOf(err) == exit.GenericError {
@@ -276,12 +308,40 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		return nil, exit.New(exit.InvalidConfig, err)
 	}
 	l.runner.SetNetOptions(netOpts)
-	for _, k := range []string{"rps", "httpDebug", "localIPs"} {
+	for _, k := range []string{"rps", "httpDebug", "localIPs", "minIterationDuration", "consoleOutput", "metricSamplesBufferSize"} {
 		if _, ok := l.run.Options().Other[k]; ok {
 			logger.Warn(fmt.Sprintf("the option %q is accepted but not acted on by llmbench (docs/compatibility.md)", k))
 		}
 	}
 	return l, nil
+}
+
+// scriptSource returns the script argument as js.Load takes it: "-" reads
+// the script from standard input (k6's file:///-), an https:// URL stays as
+// it is, and a path is made absolute against the working directory.
+func scriptSource(env Env, script string) (string, []byte, error) {
+	switch {
+	case script == "-":
+		if env.Stdin == nil {
+			return "", nil, exit.Errorf(exit.ScriptException, "reading the script from standard input: no standard input")
+		}
+		b, err := io.ReadAll(env.Stdin)
+		if err != nil {
+			return "", nil, exit.New(exit.ScriptException, fmt.Errorf("reading the script from standard input: %w", err))
+		}
+		if isTar(b) {
+			return "", nil, exit.Errorf(exit.InvalidConfig, "standard input holds a tar file (a k6 archive?): llmbench runs archives only from a file, not from standard input")
+		}
+		return "-", b, nil
+	case strings.HasPrefix(script, "https://"):
+		return script, nil, nil
+	}
+	return resolve(env, script), nil, nil
+}
+
+// isTar reports whether b starts with a POSIX tar header ("ustar" magic).
+func isTar(b []byte) bool {
+	return len(b) >= 262 && string(b[257:262]) == "ustar"
 }
 
 func resolve(env Env, p string) string {
@@ -299,7 +359,9 @@ func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Comm
 	cmd := &cobra.Command{
 		Use:   "run [flags] SCRIPT",
 		Short: "Run a k6-dialect test script",
-		Args:  cobra.ExactArgs(1),
+		Long: "Run a k6-dialect test script. SCRIPT is a .js or .ts file, an https:// URL, or - to read\n" +
+			"the script from standard input (its relative imports and open() resolve against the working directory).",
+		Args: cobra.ExactArgs(1),
 	}
 	f := addScriptFlags(cmd)
 	sf := addSourceFlags(cmd.Flags())

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llmbench/llmbench/internal/executor"
 )
 
 // Opt is an optional value: Set says whether a layer gave it. JSON null
@@ -27,13 +29,31 @@ func (o Opt[T]) Or(def T) T {
 	return def
 }
 
-// UnmarshalJSON decodes a T; null leaves o unset.
+// UnmarshalJSON decodes a T; null leaves o unset. An Opt[int64] also takes
+// a JSON string holding an integer, as k6's nullable integers do (`vus:
+// __ENV.VUS`); the empty string leaves it unset.
 func (o *Opt[T]) UnmarshalJSON(b []byte) error {
 	if isNull(b) {
 		*o = Opt[T]{}
 		return nil
 	}
 	var v T
+	if p, ok := any(&v).(*int64); ok && bytes.HasPrefix(bytes.TrimSpace(b), []byte(`"`)) {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		n, set, err := executor.IntString(s)
+		if err != nil {
+			return err
+		}
+		*o = Opt[T]{}
+		if set {
+			*p = n
+			*o = Some(v)
+		}
+		return nil
+	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}

@@ -139,9 +139,14 @@ func joinErrs(name string, errs []error) error {
 }
 
 // ParseConfig decodes one scenario strictly (an unknown key is an error
-// naming it), applies k6's defaults and validates. The caller attaches exit
+// naming it; integer keys may be numeric strings, as in k6), applies k6's
+// defaults and validates. The caller attaches exit
 // code 104.
 func ParseConfig(name string, raw json.RawMessage) (Config, error) {
+	raw, err := coerceIntStrings(raw)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", name, err)
+	}
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &keys); err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", name, err)

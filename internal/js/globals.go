@@ -11,17 +11,36 @@ import (
 	"github.com/grafana/sobek"
 )
 
-// setGlobals installs __VU, __ITER, __ENV, global, console, open and the
-// timer functions on a fresh runtime.
+// setGlobals installs __VU, __ITER, __ENV, global (not in base
+// compatibility mode), console, open and the timer functions on a fresh
+// runtime.
 func (v *VU) setGlobals() {
 	rt := v.rt
 	must(rt.Set("__VU", v.id))
 	must(rt.Set("__ITER", 0))
 	must(rt.Set("__ENV", v.env))
-	must(rt.Set("global", rt.GlobalObject()))
+	if v.r.opts.CompatibilityMode != CompatBase {
+		must(rt.Set("global", rt.GlobalObject())) // extended mode only
+	}
 	must(rt.Set("console", v.newConsole()))
 	must(rt.Set("open", v.open))
 	v.timers.install(rt)
+	v.refuseCommonJS()
+}
+
+// refuseCommonJS makes the globals module and exports throw, as k6 does in
+// an ES module (a CommonJS file sees its wrapper's parameters instead), and
+// installs require.
+func (v *VU) refuseCommonJS() {
+	rt := v.rt
+	g := rt.GlobalObject()
+	for _, name := range []string{"module", "exports"} {
+		msg := fmt.Sprintf(`you are trying to access identifier %q, this likely is due to mixing ECMAScript Modules (ESM) and CommonJS syntax: `+
+			`use export in an ES module, or module.exports in a file with no import or export (see docs/compatibility.md)`, name)
+		get := rt.ToValue(func() sobek.Value { panic(rt.NewTypeError(msg)) })
+		must(g.DefineAccessorProperty(name, get, nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE))
+	}
+	must(rt.Set("require", v.require))
 }
 
 func must(err error) {
@@ -124,19 +143,25 @@ func (v *VU) open(call sobek.FunctionCall) sobek.Value {
 	return rt.ToValue(string(data))
 }
 
-// resolvePath resolves p against the directory of the module currently
-// executing at the root of the stack.
+// resolvePath resolves p against the directory of the file require() is
+// evaluating, else of the module executing at the root of the stack.
 func (v *VU) resolvePath(p string) string {
 	p = strings.TrimPrefix(p, "file://")
 	if strings.HasPrefix(p, "/") {
 		return p
 	}
 	base := v.r.root
-	frames := v.rt.CaptureCallStack(0, nil)
-	for i := len(frames) - 1; i >= 0; i-- {
-		if n := frames[i].SrcName(); strings.HasPrefix(n, "file://") {
-			base = dirOf(n)
-			break
+	if n := len(v.requiring); n > 0 {
+		base = v.requiring[n-1] // the file require() is evaluating
+	} else {
+		frames := v.rt.CaptureCallStack(0, nil)
+		for i := len(frames) - 1; i >= 0; i-- {
+			if n := frames[i].SrcName(); n == stdinURL {
+				break // the stdin script: relative to the working directory
+			} else if strings.HasPrefix(n, "file://") {
+				base = dirOf(n)
+				break
+			}
 		}
 	}
 	u, err := url.Parse(base)

@@ -18,7 +18,7 @@ func TestMoreLoadErrors(t *testing.T) {
 		script string
 		want   []string
 	}{
-		{"bare_import.js", []string{`unknown module "lodash"`, "k6/timers"}},
+		{"bare_import.js", []string{`The moduleSpecifier "lodash" couldn't be recognised`, "k6/timers"}},
 		{"keyed_export.js", []string{"keyed_export.js: unsupported module syntax"}},
 		{"dep_syntax/main.js", []string{"SyntaxError", "dep_syntax/broken.js: Line 1:18"}},
 	}

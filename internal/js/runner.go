@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"os"
 	"path"
 
 	"github.com/grafana/sobek"
@@ -33,6 +35,18 @@ type Options struct {
 	// Net are the network options of every VU's handle (nil: k6's
 	// defaults); SetNetOptions replaces them after Load.
 	Net *netx.Options
+	// Script is the entry script's source when the script argument is "-"
+	// (`llmbench run -` passes standard input); it is named file:///-.
+	Script []byte
+	// CWD is the directory the stdin script's relative imports and open()
+	// resolve against; "" = the process's working directory.
+	CWD string
+	// HTTPClient fetches https:// modules; nil = Go's default client (proxy
+	// variables and system CAs apply, as in k6).
+	HTTPClient *http.Client
+	// CompatibilityMode is CompatExtended ("" too) or CompatBase (no
+	// `global`); see ParseCompatibilityMode.
+	CompatibilityMode string
 }
 
 // Runner holds a script compiled once; it makes VUs and runs the lifecycle
@@ -93,13 +107,22 @@ func Load(ctx context.Context, scriptPath string, opts Options) (*Runner, error)
 		r.opts.Test = &vu.State{}
 	}
 	r.runTags = metrics.NewTagSet(opts.RunTags)
-	u, err := fileURL(scriptPath)
+	u, err := scriptURL(scriptPath)
 	if err != nil {
 		return nil, err
 	}
-	r.root = dirOf(u.String())
-	r.rootDir = path.Dir(u.Path)
+	cwd := opts.CWD
+	if cwd == "" {
+		if cwd, err = os.Getwd(); err != nil {
+			return nil, fmt.Errorf("finding the working directory: %w", err)
+		}
+	}
+	r.root, r.rootDir = dirOf(u.String()), path.Dir(u.Path)
+	if u.Scheme != "file" || u.String() == stdinURL {
+		r.root, r.rootDir = dirURL(cwd).String(), cwd
+	}
 	r.ld = newLoader(opts.Modules, r.read, &r.vus)
+	r.ld.stdin, r.ld.cwd, r.ld.remote.client = opts.Script, dirURL(cwd), opts.HTTPClient
 	entry, err := r.ld.resolve(nil, u.String())
 	if err != nil {
 		return nil, initError(err)
@@ -166,6 +189,10 @@ func (r *Runner) Options() json.RawMessage { return r.options }
 
 // HasExport reports whether the script exports a function called name.
 func (r *Runner) HasExport(name string) bool { return r.exports[name] }
+
+// RemoteModules returns the https:// modules the script imported (URL →
+// source), as fetched for this run.
+func (r *Runner) RemoteModules() map[string][]byte { return r.ld.remote.Sources() }
 
 // SetupData returns the JSON of setup()'s result (nil if none).
 func (r *Runner) SetupData() []byte { return r.setupData }

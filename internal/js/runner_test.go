@@ -20,7 +20,7 @@ func TestLoadErrors(t *testing.T) {
 		code   exit.Code
 		want   []string
 	}{
-		{"unknown_module.js", exit.ScriptException, []string{`"k6/x/nope"`, "k6, k6/data, k6/execution, k6/http, k6/metrics, k6/timers"}},
+		{"unknown_module.js", exit.ScriptException, []string{`unknown extension "k6/x/nope"`, "this binary has none", "docs/compatibility.md"}},
 		{"syntax_error.js", exit.ScriptException, []string{"SyntaxError", "syntax_error.js: Line 2:11"}},
 		{"init_throw.js", exit.ScriptException, []string{"Error: init failed", "init_throw.js:2:7"}},
 		{"setup_func.js", exit.OK, nil},

@@ -35,6 +35,9 @@ type VU struct {
 	state   *modules.State
 	// net is the VU's network handle; it outlives rebuilt runtimes.
 	net *netx.VU
+	// requiring holds the directory URLs of the files require() is
+	// evaluating, innermost last: open() there is relative to them.
+	requiring []string
 
 	iter      int64
 	scen      map[*vu.Scenario]*scenarioCache
@@ -147,6 +150,12 @@ func (r *Runner) initVU(ctx context.Context, v *VU) error {
 		return exit.Errorf(exit.ScriptException, "the script's top-level await never settled")
 	}
 	v.ns = v.rt.NamespaceObjectFor(r.entry)
+	if r.ld.isCommonJS(r.entry) {
+		// A CommonJS script: its exports are module.exports' properties.
+		if m, ok := v.ns.Get("default").(*sobek.Object); ok {
+			v.ns = m
+		}
+	}
 	return nil
 }
 
@@ -160,8 +169,12 @@ func (v *VU) importMeta(o *sobek.Object, m sobek.ModuleRecord) {
 		return
 	}
 	must(o.Set("url", u.String()))
+	base := u
+	if u.String() == stdinURL && v.r.ld.cwd != nil {
+		base = v.r.ld.cwd // the stdin script resolves against the CWD
+	}
 	must(o.Set("resolve", func(call sobek.FunctionCall) sobek.Value {
-		r, err := u.Parse(call.Argument(0).String())
+		r, err := base.Parse(call.Argument(0).String())
 		if err != nil {
 			panic(v.rt.NewGoError(fmt.Errorf("import.meta.resolve: %w", err)))
 		}

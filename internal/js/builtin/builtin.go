@@ -1,5 +1,5 @@
 // Package builtin registers the k6 built-in JS modules (k6, k6/metrics,
-// k6/execution, k6/data, k6/timers) into a modules.Registry; the CLI calls
+// k6/execution, k6/data, k6/timers, k6/encoding, k6/crypto) into a modules.Registry; the CLI calls
 // it explicitly, nothing registers itself.
 package builtin
 
@@ -8,7 +8,9 @@ import (
 
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/js/modules/k6"
+	"github.com/llmbench/llmbench/internal/js/modules/k6crypto"
 	"github.com/llmbench/llmbench/internal/js/modules/k6data"
+	"github.com/llmbench/llmbench/internal/js/modules/k6encoding"
 	"github.com/llmbench/llmbench/internal/js/modules/k6execution"
 	"github.com/llmbench/llmbench/internal/js/modules/k6http"
 	"github.com/llmbench/llmbench/internal/js/modules/k6metrics"
@@ -16,7 +18,7 @@ import (
 )
 
 // Names are the import names Register adds.
-var Names = []string{"k6", "k6/data", "k6/execution", "k6/metrics", "k6/timers", "k6/http"}
+var Names = []string{"k6", "k6/crypto", "k6/data", "k6/encoding", "k6/execution", "k6/http", "k6/metrics", "k6/timers"}
 
 // Register adds the built-in modules to reg. It panics if one of the names
 // is already registered (a wiring bug).
@@ -28,6 +30,8 @@ func Register(reg *modules.Registry) {
 		"k6/data":      k6data.New(),
 		"k6/timers":    k6timers.New(),
 		"k6/http":      k6http.New(),
+		"k6/encoding":  k6encoding.New(),
+		"k6/crypto":    k6crypto.New(),
 	} {
 		if err := reg.Register(name, m); err != nil {
 			panic(fmt.Sprintf("registering built-in modules: %v", err))

@@ -1,0 +1,2 @@
+// Valid JavaScript in a .ts file: parsed as JS, no transform.
+export default function () {}
