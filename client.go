@@ -113,7 +113,7 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // Do sends body (an OpenAI request, see PrepareBody) to ep and reads the
 // whole response. It never panics and never returns nil: failures are
-// described by the Result. Cancelling ctx aborts the request (ErrCancelled).
+// described by the Result. Cancelling ctx aborts the request (ErrInterrupted).
 func (c *Client) Do(ctx context.Context, ep Endpoint, body []byte, opt Options) *Result {
 	res := &Result{Endpoint: ep}
 	body, stream := PrepareBody(body, c.modelJSON)
@@ -240,7 +240,7 @@ func fail(res *Result, code string, err error) {
 // code when neither context ended nor a timeout occurred.
 func classify(ctx, rctx context.Context, err error, fallback string) string {
 	if ctx.Err() != nil {
-		return ErrCancelled
+		return ErrInterrupted
 	}
 	if rctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
 		return ErrTimeout

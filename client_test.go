@@ -241,7 +241,7 @@ func TestClientStops(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
 		r := c.Do(ctx, Chat, []byte(chatBody), Options{})
-		if r.ErrorCode != ErrCancelled {
+		if r.ErrorCode != ErrInterrupted {
 			t.Errorf("code %q (%s)", r.ErrorCode, r.Error)
 		}
 	})

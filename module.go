@@ -91,9 +91,9 @@ func must(err error) {
 // request runs one request. The synchronous form blocks the VU goroutine;
 // the async form runs the request on its own goroutine and resolves the
 // Promise on the VU's event loop. Either way the request is bound to the
-// VU's context, so it is cancelled when the VU must stop; a cancelled
-// request emits no samples (the iteration is interrupted, as k6 drops
-// samples once the VU context is done).
+// VU's context, so it is cancelled when the VU must stop; a request cut
+// that way is a failure with errorCode "interrupted" and emits its samples
+// like any other failure (see ErrInterrupted).
 func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobek.Value {
 	rt := jc.inst.vu.Runtime()
 	state := jc.inst.vu.State()
@@ -129,16 +129,14 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 	run := func() *Result {
 		res := jc.client.Do(ctx, ep, body, p.opts)
 		res.Timing.Scheduled = scheduled
-		if res.ErrorCode != ErrCancelled {
-			b := m.Batch(res, jc.slo, tags)
-			b.Metadata = md
-			if builtins != nil && builtins.DataSent != nil && builtins.DataReceived != nil {
-				b.Samples = append(b.Samples,
-					metrics.Sample{Metric: builtins.DataSent, Value: float64(res.BytesSent)},
-					metrics.Sample{Metric: builtins.DataReceived, Value: float64(res.BytesReceived)})
-			}
-			out.Emit(b)
+		b := m.Batch(res, jc.slo, tags)
+		b.Metadata = md
+		if builtins != nil && builtins.DataSent != nil && builtins.DataReceived != nil {
+			b.Samples = append(b.Samples,
+				metrics.Sample{Metric: builtins.DataSent, Value: float64(res.BytesSent)},
+				metrics.Sample{Metric: builtins.DataReceived, Value: float64(res.BytesReceived)})
 		}
+		out.Emit(b)
 		return res
 	}
 	if !async {

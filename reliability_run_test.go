@@ -1,0 +1,126 @@
+package llm_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	llm "github.com/llmbench/llmbench"
+	"github.com/llmbench/llmbench/internal/cli"
+	"github.com/llmbench/llmbench/internal/js/builtin"
+	"github.com/llmbench/llmbench/internal/js/modules"
+)
+
+// cliRun is one `llmbench run` through cli.Main, as the binary runs it.
+type cliRun struct {
+	code           int
+	stdout, stderr string
+	dir            string
+}
+
+// runCLI runs `llmbench <args…>` in a fresh directory.
+func runCLI(t *testing.T, args ...string) cliRun {
+	t.Helper()
+	mods := modules.NewRegistry()
+	builtin.Register(mods)
+	if err := mods.Register("k6/x/llm", llm.New()); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(context.Background(), cli.Env{Args: args, Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods)
+	return cliRun{code: code, stdout: stdout.String(), stderr: stderr.String(), dir: dir}
+}
+
+// summaryMetrics reads a --summary-export file's metrics.
+func summaryMetrics(t *testing.T, path string) map[string]map[string]float64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Metrics map[string]map[string]any `json:"metrics"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	out := map[string]map[string]float64{}
+	for name, m := range s.Metrics {
+		out[name] = map[string]float64{}
+		for k, v := range m {
+			if f, ok := v.(float64); ok {
+				out[name][k] = f
+			}
+		}
+	}
+	return out
+}
+
+// stallServer answers every request with the headers of an event stream and
+// one role chunk, then sends nothing until the client leaves.
+func stallServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = w.Write([]byte(`data: {"choices":[{"delta":{"role":"assistant","content":""}}]}` + "\n\n"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestStalledServerFailsTheSLO: requests a stalled server never finishes
+// are cut by the end of the test; they must count as failed requests
+// (errorCode "interrupted"), cross the failure-rate threshold (exit 99) and
+// be reported, for the bundled scenario, a sync and an async script.
+func TestStalledServerFailsTheSLO(t *testing.T) {
+	t.Parallel()
+	ts := stallServer(t)
+	wd, _ := os.Getwd()
+	cases := []struct {
+		name, script string
+		env          []string
+	}{
+		{"medium-load", filepath.Join(wd, "scenarios", "medium-load.js"), []string{"DURATION=2s", "GRACEFUL_STOP=1s", "LLM_MODEL=m"}},
+		{"sync", filepath.Join(wd, "testdata", "scripts", "stalled.js"), nil},
+		{"async", filepath.Join(wd, "testdata", "scripts", "stalled.js"), []string{"ASYNC=1"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			export := filepath.Join(t.TempDir(), "summary.json")
+			args := []string{"run", "--gpu", "none", "--summary-export", export, "-e", "LLM_BASE_URL=" + ts.URL + "/v1"}
+			for _, e := range c.env {
+				args = append(args, "-e", e)
+			}
+			r := runCLI(t, append(args, c.script)...)
+			if r.code != 99 {
+				t.Fatalf("exit %d, want 99 (thresholds crossed)\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			m := summaryMetrics(t, export)
+			n := m["llm_requests"]["count"]
+			if n == 0 || m["llm_request_failed"]["passes"] != n {
+				t.Errorf("llm_requests %v, llm_request_failed passes %v: every request was cut and must count as failed", n, m["llm_request_failed"]["passes"])
+			}
+			if d, ok := m["llm_interrupted_duration"]["min"]; !ok || d < 500 {
+				t.Errorf("llm_interrupted_duration min = %v (present %v), want ≥ 500ms: the requests were open ≥ 1s", d, ok)
+			}
+			want := fmt.Sprintf("WARNING: %v requests were still open at the end of the test and were cut", n)
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("the summary does not say %q:\n%s", want, r.stdout)
+			}
+			if strings.Contains(r.stdout, "the load generator was the bottleneck") {
+				t.Errorf("the summary blames the load generator for a stalled server:\n%s", r.stdout)
+			}
+		})
+	}
+}
