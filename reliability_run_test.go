@@ -16,6 +16,7 @@ import (
 	"github.com/llmbench/llmbench/internal/cli"
 	"github.com/llmbench/llmbench/internal/js/builtin"
 	"github.com/llmbench/llmbench/internal/js/modules"
+	"github.com/llmbench/llmbench/internal/mock"
 )
 
 // cliRun is one `llmbench run` through cli.Main, as the binary runs it.
@@ -123,4 +124,89 @@ func TestStalledServerFailsTheSLO(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nanMetrics serves a Prometheus page whose selected vLLM series are NaN,
+// +Inf and -Inf, as exporters do for 0/0 ratios and empty summaries.
+func nanMetrics(t *testing.T) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		_, _ = w.Write([]byte("# TYPE vllm:num_requests_running gauge\nvllm:num_requests_running{model_name=\"m\"} NaN\n" +
+			"# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{model_name=\"m\"} +Inf\n" +
+			"# TYPE vllm:gpu_cache_usage_perc gauge\nvllm:gpu_cache_usage_perc{model_name=\"m\"} -Inf\n"))
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// TestNonFiniteServerMetricsKeepTheSummary: NaN and ±Inf on watched series
+// must not cost the text summary, --summary-export, handleSummary's data or
+// the results directory.
+func TestNonFiniteServerMetricsKeepTheSummary(t *testing.T) {
+	t.Parallel()
+	llmSrv := mockLLM(t, mock.Config{OutputTokens: 4})
+	prom := nanMetrics(t)
+	wd, _ := os.Getwd()
+	script := filepath.Join(wd, "testdata", "scripts", "one_chat.js")
+	t.Run("summary, export and results", func(t *testing.T) {
+		t.Parallel()
+		out := t.TempDir()
+		export := filepath.Join(out, "export.json")
+		r := runCLI(t, "run", "--gpu", "none", "--server-metrics", prom.URL, "--server-metrics-interval", "100ms",
+			"--summary-export", export, "--results", out, "-e", "LLM_BASE_URL="+llmSrv.URL+"/v1", script)
+		if r.code != 0 || strings.Contains(r.stderr, "unsupported value") {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "llm_requests") || !strings.Contains(r.stdout, "NaN/±Inf values from") {
+			t.Errorf("the text summary lacks the requests or the skipped-values line:\n%s", r.stdout)
+		}
+		summaryMetrics(t, export)
+		dirs, _ := filepath.Glob(filepath.Join(out, "*", "metadata.json"))
+		if len(dirs) != 1 {
+			t.Fatalf("results: %v metadata files", dirs)
+		}
+		for _, f := range []string{"metadata.json", "summary.json", "summary.csv"} {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(dirs[0]), f)); err != nil {
+				t.Errorf("results: %v", err)
+			}
+		}
+	})
+	t.Run("handleSummary", func(t *testing.T) {
+		t.Parallel()
+		r := runCLI(t, "run", "--gpu", "none", "--server-metrics", prom.URL, "--server-metrics-interval", "100ms",
+			"-e", "HANDLE=1", "-e", "LLM_BASE_URL="+llmSrv.URL+"/v1", script)
+		if r.code != 0 || !strings.Contains(r.stdout, "HANDLED {") {
+			t.Fatalf("exit %d, handleSummary did not run with server_metrics\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(r.dir, "hs.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			ServerMetrics struct {
+				Targets []struct {
+					NonFinite int `json:"non_finite"`
+				} `json:"targets"`
+			} `json:"server_metrics"`
+		}
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		if len(d.ServerMetrics.Targets) != 1 || d.ServerMetrics.Targets[0].NonFinite == 0 {
+			t.Errorf("server_metrics %+v: want the skipped NaN/Inf counted", d.ServerMetrics)
+		}
+	})
+}
+
+// mockLLM serves the built-in mock on a real socket.
+func mockLLM(t *testing.T, cfg mock.Config) *httptest.Server {
+	t.Helper()
+	srv, err := mock.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts
 }

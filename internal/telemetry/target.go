@@ -20,6 +20,7 @@ type target struct {
 	mu         sync.Mutex
 	scrapes    int
 	failures   int
+	nonFinite  int // NaN/±Inf values skipped
 	firstErr   string
 	warnedNone bool
 	tags       map[string]*metrics.TagSet // label key → tags
@@ -77,6 +78,10 @@ func (t *target) record(s *Scraper, families map[string]*dto.MetricFamily, now t
 	var order []*metrics.TagSet
 	byTags := map[*metrics.TagSet][]metrics.Sample{}
 	add := func(tags *metrics.TagSet, m *metrics.Metric, v float64) {
+		if !finite(v) { // exporters emit NaN for 0/0 and empty summaries
+			t.nonFinite++
+			return
+		}
 		if _, ok := byTags[tags]; !ok {
 			order = append(order, tags)
 		}
