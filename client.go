@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/llmbench/llmbench/internal/redact"
 )
 
 // Config configures a Client.
@@ -80,10 +82,10 @@ const (
 func NewClient(cfg Config) (*Client, error) {
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("llm client: baseURL %q: %w", cfg.BaseURL, err)
+		return nil, fmt.Errorf("llm client: baseURL %q: %s", redact.URL(cfg.BaseURL), redact.Text(err.Error()))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("llm client: baseURL %q: scheme must be http or https", cfg.BaseURL)
+		return nil, fmt.Errorf("llm client: baseURL %q: scheme must be http or https", redact.URL(cfg.BaseURL))
 	}
 	rt := cfg.Transport
 	if rt == nil {
@@ -232,7 +234,7 @@ func fail(res *Result, code string, err error) {
 	res.OK = false
 	res.ErrorCode = code
 	if err != nil {
-		res.Error = err.Error()
+		res.Error = redact.Text(err.Error())
 	}
 }
 

@@ -2,9 +2,11 @@ package llm_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -29,6 +31,12 @@ type cliRun struct {
 // runCLI runs `llmbench <args…>` in a fresh directory.
 func runCLI(t *testing.T, args ...string) cliRun {
 	t.Helper()
+	return runCLIEnv(t, nil, args...)
+}
+
+// runCLIEnv is runCLI with the process environment environ.
+func runCLIEnv(t *testing.T, environ []string, args ...string) cliRun {
+	t.Helper()
 	mods := modules.NewRegistry()
 	builtin.Register(mods)
 	if err := mods.Register("k6/x/llm", llm.New()); err != nil {
@@ -36,7 +44,7 @@ func runCLI(t *testing.T, args ...string) cliRun {
 	}
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := cli.Main(context.Background(), cli.Env{Args: args, Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods)
+	code := cli.Main(context.Background(), cli.Env{Args: args, Environ: environ, Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods)
 	return cliRun{code: code, stdout: stdout.String(), stderr: stderr.String(), dir: dir}
 }
 
@@ -209,4 +217,89 @@ func mockLLM(t *testing.T, cfg mock.Config) *httptest.Server {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// TestSecretsNeverLeave plants secrets in -e values, a scenario's env, the
+// base URL, a --server-metrics URL (one answering, one down) and a
+// remote-write URL (down), then greps every output of the run for them:
+// stdout, stderr, the results directory (samples gunzipped), the summary
+// export and the JSON output. An invalid baseURL's TypeError is checked too.
+func TestSecretsNeverLeave(t *testing.T) {
+	t.Parallel()
+	llmSrv := mockLLM(t, mock.Config{OutputTokens: 4})
+	prom := nanMetrics(t)
+	secrets := []string{"sk-planted-key-0001", "bearer-planted-0002", "pw-planted-0003", "pw-planted-0004", "pw-planted-0005", "pw-planted-0006"}
+	withUser := func(u, pw string) string { return strings.Replace(u, "://", "://user:"+pw+"@", 1) }
+	wd, _ := os.Getwd()
+	script := filepath.Join(wd, "testdata", "scripts", "secrets.js")
+	environ := []string{"K6_PROMETHEUS_RW_SERVER_URL=" + withUser("http://127.0.0.1:1/api/v1/write", secrets[4]),
+		"K6_PROMETHEUS_RW_PUSH_INTERVAL=100ms"}
+
+	t.Run("run", func(t *testing.T) {
+		t.Parallel()
+		out := t.TempDir()
+		r := runCLIEnv(t, environ, "run", "--gpu", "none",
+			"-e", "LLM_API_KEY="+secrets[0], "-e", "MY_BEARER="+secrets[1],
+			"-e", "LLM_BASE_URL="+withUser(llmSrv.URL, secrets[2])+"/v1",
+			"--server-metrics", withUser(prom.URL, secrets[3]),
+			"--server-metrics", withUser("http://127.0.0.1:1", secrets[5]), "--server-metrics-interval", "100ms",
+			"--out", "experimental-prometheus-rw", "--out", "json="+filepath.Join(out, "out.json"),
+			"--summary-export", filepath.Join(out, "export.json"), "--results", out, script)
+		if r.code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+		files := 0
+		err := filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+			if err != nil || fi.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if strings.HasSuffix(p, ".gz") {
+				zr, err := gzip.NewReader(bytes.NewReader(b))
+				if err != nil {
+					return err
+				}
+				if b, err = io.ReadAll(zr); err != nil {
+					return err
+				}
+			}
+			texts[p] = string(b)
+			files++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if files < 6 { // out.json, export.json, samples, summary.json/csv, metadata.json
+			t.Fatalf("only %d output files: %v", files, texts)
+		}
+		for where, text := range texts {
+			for _, s := range secrets {
+				if strings.Contains(text, s) {
+					t.Errorf("%s holds the secret %s:\n%s", where, s, text)
+				}
+			}
+		}
+		// The redacted places still say what they are.
+		if !strings.Contains(r.stdout, "Prometheus remote-write (http://<redacted>@127.0.0.1:1") {
+			t.Errorf("the run header does not show the redacted remote-write URL:\n%s", r.stdout)
+		}
+		if !strings.Contains(r.stderr, "<redacted>@127.0.0.1:1") {
+			t.Errorf("no warning names the failing endpoints (redacted):\n%s", r.stderr)
+		}
+	})
+	t.Run("invalid baseURL", func(t *testing.T) {
+		t.Parallel()
+		r := runCLI(t, "run", "--gpu", "none", "-e", "BAD_URL=1", "-e", "LLM_BASE_URL="+withUser("http://[::1", secrets[2]), script)
+		if r.code != 107 || !strings.Contains(r.stderr, "TypeError") {
+			t.Fatalf("exit %d, want 107 with a TypeError\n%s", r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout+r.stderr, secrets[2]) {
+			t.Errorf("the TypeError holds the password:\n%s", r.stderr)
+		}
+	})
 }

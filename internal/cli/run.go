@@ -23,6 +23,7 @@ import (
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/output"
+	"github.com/llmbench/llmbench/internal/redact"
 	"github.com/llmbench/llmbench/internal/summary"
 	"github.com/llmbench/llmbench/internal/threshold"
 	"github.com/llmbench/llmbench/internal/ui"
@@ -163,7 +164,7 @@ func resolve(env Env, p string) string {
 }
 
 func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return slog.New(redact.Handler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})))
 }
 
 func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Command {
@@ -255,7 +256,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if !f.quiet {
 		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
 		for _, o := range extra {
-			h.Outputs = append(h.Outputs, o.Description())
+			h.Outputs = append(h.Outputs, redact.Text(o.Description()))
 		}
 		for _, sc := range scenarios {
 			h.Scenarios = append(h.Scenarios, ui.ScenarioLine{Name: sc.Name, Description: sc.Config.Description()})

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/redact"
 )
 
 // TargetStats are one endpoint's scrape counts.
@@ -90,7 +91,7 @@ func (s *Scraper) Summary() Summary {
 	var out Summary
 	for _, t := range s.targets {
 		t.mu.Lock()
-		out.Targets = append(out.Targets, TargetStats{URL: t.url.String(), Scrapes: t.scrapes, Failures: t.failures, FirstError: t.firstErr, NonFinite: t.nonFinite})
+		out.Targets = append(out.Targets, TargetStats{URL: redact.URL(t.url.String()), Scrapes: t.scrapes, Failures: t.failures, FirstError: t.firstErr, NonFinite: t.nonFinite})
 		for _, k := range t.statsOrder {
 			st := t.stats[k]
 			ss := st.SeriesStats

@@ -10,6 +10,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/redact"
 )
 
 // target is one scraped endpoint and what the scraper remembers of it.
@@ -52,7 +53,7 @@ func (t *target) fail(err error) bool {
 	t.scrapes++
 	t.failures++
 	if t.failures == 1 {
-		t.firstErr = err.Error()
+		t.firstErr = redact.Text(err.Error())
 		return true
 	}
 	return false
