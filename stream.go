@@ -117,8 +117,7 @@ func (c *Client) readStream(ctx, rctx context.Context, clk rxClock, body io.Read
 		return
 	}
 	res.OK = true
-	// Read what follows [DONE] (normally nothing) so the connection is reused.
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+	drainAfterDone(body, &res.BytesReceived)
 }
 
 // members are the top-level members of a chunk that the client reads, each
