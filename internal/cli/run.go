@@ -189,9 +189,19 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	logW := env.Stderr
 	logger := newLogger(logW)
 
-	l, err := load(ctx, env, mods, f, script, logger)
+	// Signals are watched from the start: the first one interrupts the
+	// init code, the VUs' initialisation and setup() as well as the run.
+	globalCtx, cancelGlobal := context.WithCancel(ctx)
+	defer cancelGlobal()
+	runCtx, cancelRun := context.WithCancel(globalCtx)
+	defer cancelRun()
+	var signalled atomic.Value // the os.Signal that stopped the run
+	stopSignals := watchSignals(env, logger, cancelRun, cancelGlobal, &signalled)
+	defer stopSignals()
+
+	l, err := load(runCtx, env, mods, f, script, logger)
 	if err != nil {
-		return err
+		return interrupted(err, &signalled)
 	}
 	srcs, err := newSources(sf, l.reg, logger)
 	if err != nil {
@@ -266,22 +276,15 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		}
 	}
 
-	globalCtx, cancelGlobal := context.WithCancel(ctx)
-	defer cancelGlobal()
-	runCtx, cancelRun := context.WithCancel(globalCtx)
-	defer cancelRun()
-	var signalled atomic.Value // the os.Signal that stopped the run
-	stopSignals := watchSignals(env, logger, cancelRun, cancelGlobal, &signalled)
-	defer stopSignals()
-
 	progress = ui.NewProgress(env.Stdout, isTTY, f.quiet, func() ui.Snapshot { return snapshot(sched, l.test) })
 	progress.Start(globalCtx)
 	srcs.start(globalCtx, buf, logger)
-	runErr := sched.Init(globalCtx)
-	if runErr == nil {
+	runErr := sched.Init(runCtx)
+	if runErr == nil && runCtx.Err() == nil {
 		srcs.running()
 		runErr = sched.Run(globalCtx, runCtx)
 	}
+	runErr = interrupted(runErr, &signalled)
 	srcs.stop(logger)
 	progress.Stop()
 	if err := mgr.Stop(runErr); err != nil {
@@ -299,6 +302,20 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		logger.Error("failed to write the results", "error", err)
 	}
 	return runErr
+}
+
+// interrupted turns err into the signal's exit error (105) when a signal
+// stopped the work that failed (init code, VU initialisation, setup): the
+// error is then the interruption, not a script or config fault.
+func interrupted(err error, signalled *atomic.Value) error {
+	s, ok := signalled.Load().(os.Signal)
+	if !ok || err == nil {
+		return err
+	}
+	if c := exit.CodeOf(err); c != exit.GenericError && c != exit.ScriptException {
+		return err // it carries its own code (an abort, a setup timeout…)
+	}
+	return exit.Errorf(exit.ExternalAbort, "test run was aborted because llmbench received a '%s' signal (%v)", s, err)
 }
 
 // outcome decides the run's error and so its exit code, in k6's order.
