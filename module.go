@@ -117,7 +117,7 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 	}
 	// Capture everything the emission needs on the VU goroutine.
 	tags := state.Tags().WithMap(jc.tags).WithMap(p.tags)
-	out, md, builtins := state.Out, state.Metadata, state.Builtins
+	out, md, builtins, logger := state.Out, state.Metadata, state.Builtins, state.Logger
 	var scheduled time.Time
 	if state.Current != nil {
 		scheduled = state.Current.Scheduled
@@ -129,6 +129,7 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 	run := func() *Result {
 		res := jc.client.Do(ctx, ep, body, p.opts)
 		res.Timing.Scheduled = scheduled
+		warnBadUsage(logger, res)
 		b := m.Batch(res, jc.slo, tags)
 		b.Metadata = md
 		if builtins != nil && builtins.DataSent != nil && builtins.DataReceived != nil {

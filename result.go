@@ -80,6 +80,11 @@ type Result struct {
 
 	Headers map[string]string
 	Timing  Timing
+
+	// UsageError says why the server's usage object was not used (a
+	// negative, huge or non-numeric count); the counts then come from
+	// the chunks. "" when it was used or absent.
+	UsageError string
 }
 
 // ms converts a duration to float milliseconds.
