@@ -19,6 +19,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/llmbench/llmbench/internal/netx"
+	"github.com/llmbench/llmbench/internal/redact"
 )
 
 // Config configures a Client.
@@ -86,10 +87,10 @@ const (
 func NewClient(cfg Config) (*Client, error) {
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("llm client: baseURL %q: %w", cfg.BaseURL, err)
+		return nil, fmt.Errorf("llm client: baseURL %q: %s", redact.URL(cfg.BaseURL), redact.Text(err.Error()))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("llm client: baseURL %q: scheme must be http or https", cfg.BaseURL)
+		return nil, fmt.Errorf("llm client: baseURL %q: scheme must be http or https", redact.URL(cfg.BaseURL))
 	}
 	rt := cfg.Transport
 	if rt == nil {
@@ -107,7 +108,7 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 
 // Do sends body (an OpenAI request, see PrepareBody) to ep and reads the
 // whole response. It never panics and never returns nil: failures are
-// described by the Result. Cancelling ctx aborts the request (ErrCancelled).
+// described by the Result. Cancelling ctx aborts the request (ErrInterrupted).
 func (c *Client) Do(ctx context.Context, ep Endpoint, body []byte, opt Options) *Result {
 	res := &Result{Endpoint: ep}
 	body, stream := PrepareBody(body, c.modelJSON)
@@ -226,7 +227,7 @@ func fail(res *Result, code string, err error) {
 	res.OK = false
 	res.ErrorCode = code
 	if err != nil {
-		res.Error = err.Error()
+		res.Error = redact.Text(err.Error())
 	}
 }
 
@@ -234,7 +235,7 @@ func fail(res *Result, code string, err error) {
 // code when neither context ended nor a timeout occurred.
 func classify(ctx, rctx context.Context, err error, fallback string) string {
 	if ctx.Err() != nil {
-		return ErrCancelled
+		return ErrInterrupted
 	}
 	if rctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
 		return ErrTimeout

@@ -207,9 +207,12 @@ func TestClientConnectionErrors(t *testing.T) {
 		}
 	})
 	t.Run("headers and auth", func(t *testing.T) {
+		var mu sync.Mutex // the handler may still run when Do returns at EOF
 		var got http.Header
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
 			got = r.Header.Clone()
+			mu.Unlock()
 			w.Header().Set("Content-Type", "text/event-stream")
 			_, _ = w.Write([]byte("data: {\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}]}\n\n"))
 		}))
@@ -219,6 +222,8 @@ func TestClientConnectionErrors(t *testing.T) {
 		if !r.OK || r.OutputTokens != 1 {
 			t.Errorf("finish_reason without [DONE] should succeed: %+v", r)
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if got.Get("Authorization") != "Bearer sk-1" || got.Get("X-A") != "1" || got.Get("X-B") != "2" || got.Get("Accept") != "text/event-stream" {
 			t.Errorf("headers %v", got)
 		}
@@ -241,7 +246,7 @@ func TestClientStops(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
 		r := c.Do(ctx, Chat, []byte(chatBody), Options{})
-		if r.ErrorCode != ErrCancelled {
+		if r.ErrorCode != ErrInterrupted {
 			t.Errorf("code %q (%s)", r.ErrorCode, r.Error)
 		}
 	})

@@ -70,8 +70,9 @@ func TestScript(t *testing.T) {
 }
 
 // TestScriptInterrupted: when the iteration's context ends mid-stream, the
-// request is cancelled at once, the iteration is interrupted and no llm_*
-// sample is recorded for it.
+// request is cancelled at once, the iteration is interrupted and the request
+// is recorded once as failed with error_code "interrupted", with how long it
+// had been open, and no latency or token sample.
 func TestScriptInterrupted(t *testing.T) {
 	t.Parallel()
 	ts := mockServer(t, mock.Config{OutputTokens: 8, Stall: time.Minute})
@@ -97,11 +98,24 @@ func TestScriptInterrupted(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("interruption took %v", d)
 	}
+	got := map[string]float64{}
 	for _, b := range out.batches {
 		for _, s := range b.Samples {
-			if strings.HasPrefix(s.Metric.Name, "llm_") {
-				t.Errorf("sample %s recorded for a cancelled request", s.Metric.Name)
+			if !strings.HasPrefix(s.Metric.Name, "llm_") {
+				continue
 			}
+			got[s.Metric.Name] += s.Value
+			if code, _ := b.Tags.Get("error_code"); code != "interrupted" {
+				t.Errorf("sample %s has error_code %q, want interrupted", s.Metric.Name, code)
+			}
+		}
+	}
+	if got["llm_requests"] != 1 || got["llm_request_failed"] != 1 || got["llm_interrupted_duration"] < 150 {
+		t.Errorf("llm samples %v: want one failed request, open ≥ 150ms", got)
+	}
+	for _, name := range []string{"llm_ttft", "llm_request_duration", "llm_output_tokens"} {
+		if _, ok := got[name]; ok {
+			t.Errorf("an interrupted request recorded %s", name)
 		}
 	}
 }

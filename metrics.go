@@ -22,6 +22,10 @@ type Metrics struct {
 	OutputTokens    *metrics.Metric // Counter
 	ReasoningTokens *metrics.Metric // Counter
 	Goodput         *metrics.Metric // Rate: only when an SLO is configured
+	// Interrupted is how long each request cut by the end of the test
+	// (ErrInterrupted) had been open: their count and the latency they
+	// had reached, which llm_request_duration (successes only) leaves out.
+	Interrupted *metrics.Metric // Trend (time)
 
 	// TTFTFromSchedule and DurationFromSchedule are llm_ttft and
 	// llm_request_duration measured from the iteration's scheduled start
@@ -54,6 +58,7 @@ func RegisterMetrics(r *metrics.Registry) (*Metrics, error) {
 		OutputTokens:    mk("llm_output_tokens", metrics.Counter, metrics.Default),
 		ReasoningTokens: mk("llm_reasoning_tokens", metrics.Counter, metrics.Default),
 		Goodput:         mk("llm_goodput", metrics.Rate, metrics.Default),
+		Interrupted:     mk(InterruptedMetric, metrics.Trend, metrics.Time),
 
 		TTFTFromSchedule:     mk("llm_ttft_from_schedule", metrics.Trend, metrics.Time),
 		DurationFromSchedule: mk("llm_request_duration_from_schedule", metrics.Trend, metrics.Time),
@@ -69,7 +74,8 @@ func RegisterMetrics(r *metrics.Registry) (*Metrics, error) {
 // endpoint, status, token_source and, for a failed request, error_code.
 //
 // Every request gives llm_requests and llm_request_failed (and llm_goodput
-// when slo is set). A failed request gives nothing else: its latencies and
+// when slo is set). A failed request gives nothing else (but an interrupted
+// one adds llm_interrupted_duration): its latencies and
 // tokens are left out of the distributions, as vLLM and AIPerf do. A
 // successful one adds llm_request_duration, the token counters (input and
 // reasoning only when non-zero), and each latency that is defined: llm_ttft,
@@ -98,6 +104,7 @@ func (m *Metrics) Batch(r *Result, slo SLO, tags *metrics.TagSet) metrics.Batch 
 		s = append(s, metrics.Sample{Metric: m.Goodput, Value: good})
 	}
 	if !r.OK {
+		s = appendInterrupted(s, m.Interrupted, r)
 		return metrics.Batch{Time: at, Tags: tags, Samples: s}
 	}
 	if d, ok := t.E2E(); ok {

@@ -107,9 +107,9 @@ func must(err error) {
 // request runs one request. The synchronous form blocks the VU goroutine;
 // the async form runs the request on its own goroutine and resolves the
 // Promise on the VU's event loop. Either way the request is bound to the
-// VU's context, so it is cancelled when the VU must stop; a cancelled
-// request emits no samples (the iteration is interrupted, as k6 drops
-// samples once the VU context is done).
+// VU's context, so it is cancelled when the VU must stop; a request cut
+// that way is a failure with errorCode "interrupted" and emits its samples
+// like any other failure (see ErrInterrupted).
 func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobek.Value {
 	rt := jc.inst.vu.Runtime()
 	state := jc.inst.vu.State()
@@ -133,7 +133,7 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 	}
 	// Capture everything the emission needs on the VU goroutine.
 	tags := state.Tags().WithMap(jc.tags).WithMap(p.tags)
-	out, md := state.Out, state.Metadata
+	out, md, logger := state.Out, state.Metadata, state.Logger
 	var scheduled time.Time
 	if state.Current != nil {
 		scheduled = state.Current.Scheduled
@@ -145,11 +145,10 @@ func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobe
 	run := func() *Result {
 		res := jc.client.Do(ctx, ep, body, p.opts)
 		res.Timing.Scheduled = scheduled
-		if res.ErrorCode != ErrCancelled {
-			b := m.Batch(res, jc.slo, tags)
-			b.Metadata = md
-			out.Emit(b)
-		}
+		warnBadUsage(logger, res)
+		b := m.Batch(res, jc.slo, tags)
+		b.Metadata = md
+		out.Emit(b)
 		return res
 	}
 	if !async {

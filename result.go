@@ -37,7 +37,11 @@ const (
 	ErrStreamCut      = "stream_cut"      // the stream ended before [DONE] or a finish_reason
 	ErrMalformedChunk = "malformed_chunk" // a chunk or body was not valid JSON, or an SSE line too long
 	ErrServerError    = "server_error"    // an {"error":…} object inside a 2xx response
-	ErrCancelled      = "cancelled"       // the caller's context ended (the VU had to stop)
+	// ErrInterrupted: the caller's context ended while the request was open
+	// — the end of the test (gracefulStop expired, a signal, an abort) cut
+	// it. It is a failure like the others: a server that never answers must
+	// fail the failure-rate SLO, not vanish from it.
+	ErrInterrupted = "interrupted"
 )
 
 // The values of Result.TokenSource (tag token_source).
@@ -76,6 +80,11 @@ type Result struct {
 
 	Headers map[string]string
 	Timing  Timing
+
+	// UsageError says why the server's usage object was not used (a
+	// negative, huge or non-numeric count); the counts then come from
+	// the chunks. "" when it was used or absent.
+	UsageError string
 }
 
 // ms converts a duration to float milliseconds.

@@ -23,6 +23,7 @@ type parse struct {
 	prompt, completion int
 	usageReasoning     int
 	usageHasReasoning  bool
+	badUsage           string // why the last usage object was rejected (usage.go)
 }
 
 // bstr views b as a string without copying; the string must not outlive
@@ -119,8 +120,7 @@ func (c *Client) readStream(ctx, rctx context.Context, clk netx.Clock, body io.R
 		return
 	}
 	res.OK = true
-	// Read what follows [DONE] (normally nothing) so the connection is reused.
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+	drainAfterDone(body, &res.BytesReceived)
 }
 
 // members are the top-level members of a chunk that the client reads, each
@@ -190,12 +190,7 @@ func (p *parse) chunk(m *members, res *Result, msg string) (token, output bool) 
 		}
 	}
 	if u := m.usage; u.IsObject() {
-		p.usage = true
-		p.prompt = int(u.Get("prompt_tokens").Int())
-		p.completion = int(u.Get("completion_tokens").Int())
-		if rt := u.Get("completion_tokens_details.reasoning_tokens"); rt.Exists() {
-			p.usageReasoning, p.usageHasReasoning = int(rt.Int()), true
-		}
+		p.readUsage(u)
 	}
 	m.choices.ForEach(func(_, ch gjson.Result) bool {
 		c := scanChoice(ch, msg)
@@ -284,6 +279,11 @@ func scanChoice(ch gjson.Result, msg string) (c choice) {
 func (p *parse) finish(res *Result) {
 	res.Content = string(p.content)
 	res.ReasoningContent = string(p.reasoning)
+	if p.usage && p.badUsage != "" { // invalid counts: fall back to chunks
+		res.UsageError = p.badUsage
+		res.InputTokens = p.prompt
+		p.usage = false
+	}
 	if p.usage {
 		res.TokenSource = TokensFromUsage
 		res.InputTokens, res.OutputTokens = p.prompt, p.completion

@@ -20,6 +20,7 @@ import (
 
 	"github.com/llmbench/llmbench/internal/aggregate"
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/redact"
 	"github.com/llmbench/llmbench/internal/summary"
 )
 
@@ -41,8 +42,8 @@ func addResultsFlags(fs *pflag.FlagSet) *resultsFlags {
 }
 
 // Metadata is metadata.json: enough to tell runs apart and compare them.
-// It never holds secrets: values of secret-looking variables are redacted
-// from the command line.
+// It never holds secrets: the command line, the scenarios' env, the base
+// URL and the error go through the redact package's policy (docs/outputs.md).
 type Metadata struct {
 	RunID       string            `json:"run_id"`
 	Version     string            `json:"llmbench_version"`
@@ -82,12 +83,12 @@ func newResults(rf *resultsFlags, env Env, l *loaded, script string, now time.Ti
 		Script:   script,
 		Workload: firstOf(tags["workload"], strings.TrimSuffix(filepath.Base(script), filepath.Ext(script))),
 		Target:   firstOf(tags["target"], scriptEnv["TARGET"]),
-		BaseURL:  userinfoRE.ReplaceAllString(scriptEnv["LLM_BASE_URL"], "$1<redacted>@"),
+		BaseURL:  redact.URL(scriptEnv["LLM_BASE_URL"]),
 		Model:    firstOf(tags["model"], scriptEnv["MODEL"], scriptEnv["LLM_MODEL"]),
 		Start:    now.UTC(),
 		Tags:     tags,
 	}
-	if b, err := json.Marshal(l.run.ScenarioJSON()); err == nil {
+	if b, err := plainJSON(redactScenarios(l.run.ScenarioJSON())); err == nil {
 		m.Scenarios = b
 	}
 	root := resolve(env, rf.dir)
@@ -131,40 +132,70 @@ func safeName(s string) string {
 	return s
 }
 
-// secretRE matches the names of variables whose values must never be
-// written: API keys, tokens, passwords.
-var secretRE = regexp.MustCompile(`(?i)(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)`)
-
-// secretValues are the values of secret-looking variables, longest first.
-func secretValues(envs ...map[string]string) []string {
+// secretValues are the values the redact policy hides (secret-looking
+// names in the process environment, and every -e value it does not keep),
+// longest first, so that they are hidden wherever else they appear. The
+// script env also holds the process environment (PWD, PATH…): only the
+// values -e set or changed count.
+func secretValues(scriptEnv, processEnv map[string]string) []string {
 	var out []string
-	for _, e := range envs {
-		for k, v := range e {
-			if secretRE.MatchString(k) && len(v) >= 6 {
-				out = append(out, v)
-			}
+	for k, v := range processEnv {
+		if redact.Name(k) && len(v) >= 6 {
+			out = append(out, v)
+		}
+	}
+	for k, v := range scriptEnv {
+		if pv, ok := processEnv[k]; ok && pv == v {
+			continue
+		}
+		if redact.EnvValue(k, v) == redact.Mark && len(v) >= 6 {
+			out = append(out, v)
 		}
 	}
 	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return slices.Compact(out)
 }
 
-var userinfoRE = regexp.MustCompile(`(://)[^/@\s]+@`)
-
-// redact hides secret values, -e values of secret-looking names and URL
-// credentials in args.
+// redact applies the redact policy to args (a command line: -e values) and
+// hides the known secret values wherever they appear.
 func (r *results) redact(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
+	out := redact.Args(args)
+	for i, a := range out {
 		for _, s := range r.secrets {
-			a = strings.ReplaceAll(a, s, "<redacted>")
+			a = strings.ReplaceAll(a, s, redact.Mark)
 		}
-		if k, _, ok := strings.Cut(a, "="); ok && secretRE.MatchString(k) && !strings.HasPrefix(k, "-") {
-			a = k + "=<redacted>"
-		}
-		out[i] = userinfoRE.ReplaceAllString(a, "$1<redacted>@")
+		out[i] = a
 	}
 	return out
+}
+
+// plainJSON encodes v without HTML escaping ("<redacted>" stays readable).
+func plainJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
+}
+
+// redactScenarios applies the redact policy to each scenario's env.
+func redactScenarios(sc map[string]json.RawMessage) map[string]json.RawMessage {
+	for name, raw := range sc {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil || m["env"] == nil {
+			continue
+		}
+		var env map[string]string
+		if json.Unmarshal(m["env"], &env) != nil {
+			delete(m, "env") // not a string map: keep nothing of it
+		} else if b, err := plainJSON(redact.Env(env)); err == nil {
+			m["env"] = b
+		}
+		if b, err := plainJSON(m); err == nil {
+			sc[name] = b
+		}
+	}
+	return sc
 }
 
 // outSpecs is the --out spec of the samples file ("" → none).

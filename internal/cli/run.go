@@ -29,6 +29,7 @@ import (
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/netx"
 	"github.com/llmbench/llmbench/internal/output"
+	"github.com/llmbench/llmbench/internal/redact"
 	"github.com/llmbench/llmbench/internal/restapi"
 	"github.com/llmbench/llmbench/internal/summary"
 	"github.com/llmbench/llmbench/internal/threshold"
@@ -352,7 +353,7 @@ func resolve(env Env, p string) string {
 }
 
 func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return slog.New(redact.Handler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})))
 }
 
 func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Command {
@@ -395,9 +396,19 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		defer srv.Close()
 	}
 
-	l, err := load(ctx, env, mods, f, script, logger)
+	// Signals are watched from the start: the first one interrupts the
+	// init code, the VUs' initialisation and setup() as well as the run.
+	globalCtx, cancelGlobal := context.WithCancel(ctx)
+	defer cancelGlobal()
+	runCtx, cancelRun := context.WithCancel(globalCtx)
+	defer cancelRun()
+	var signalled atomic.Value // the os.Signal that stopped the run
+	stopSignals := watchSignals(env, logger, cancelRun, cancelGlobal, &signalled)
+	defer stopSignals()
+
+	l, err := load(runCtx, env, mods, f, script, logger)
 	if err != nil {
-		return err
+		return interrupted(err, &signalled)
 	}
 	seg, err := f.executionSegment(l.run)
 	if err != nil {
@@ -472,7 +483,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if !f.quiet {
 		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
 		for _, o := range extra {
-			h.Outputs = append(h.Outputs, o.Description())
+			h.Outputs = append(h.Outputs, redact.Text(o.Description()))
 		}
 		for _, sc := range scenarios {
 			h.Scenarios = append(h.Scenarios, ui.ScenarioLine{Name: sc.Name, Description: sc.Config.Description()})
@@ -482,19 +493,11 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		}
 	}
 
-	globalCtx, cancelGlobal := context.WithCancel(ctx)
-	defer cancelGlobal()
-	runCtx, cancelRun := context.WithCancel(globalCtx)
-	defer cancelRun()
-	var signalled atomic.Value // the os.Signal that stopped the run
-	stopSignals := watchSignals(env, logger, cancelRun, cancelGlobal, &signalled)
-	defer stopSignals()
-
 	progress = ui.NewProgress(env.Stdout, isTTY, f.quiet, func() ui.Snapshot { return snapshot(sched, l.test) })
 	progress.Start(globalCtx)
 	srcs.start(globalCtx, buf, logger)
-	runErr := sched.Init(globalCtx)
-	if runErr == nil {
+	runErr := sched.Init(runCtx)
+	if runErr == nil && runCtx.Err() == nil {
 		if runErr = ctl.waitStart(runCtx); runErr != nil && !errors.Is(runErr, errStoppedByAPI) {
 			runErr = nil // a signal while paused: outcome reports it
 		} else if runErr == nil {
@@ -502,6 +505,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 			runErr = sched.Run(globalCtx, runCtx)
 		}
 	}
+	runErr = interrupted(runErr, &signalled)
 	srcs.stop(logger)
 	progress.Stop()
 	if err := mgr.Stop(runErr); err != nil {
@@ -528,6 +532,20 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		}
 	}
 	return runErr
+}
+
+// interrupted turns err into the signal's exit error (105) when a signal
+// stopped the work that failed (init code, VU initialisation, setup): the
+// error is then the interruption, not a script or config fault.
+func interrupted(err error, signalled *atomic.Value) error {
+	s, ok := signalled.Load().(os.Signal)
+	if !ok || err == nil {
+		return err
+	}
+	if c := exit.CodeOf(err); c != exit.GenericError && c != exit.ScriptException {
+		return err // it carries its own code (an abort, a setup timeout…)
+	}
+	return exit.Errorf(exit.ExternalAbort, "test run was aborted because llmbench received a '%s' signal (%v)", s, err)
 }
 
 // outcome decides the run's error and so its exit code, in k6's order.

@@ -159,10 +159,15 @@ func (s *sources) addToData(data []byte, snap *aggregate.Snapshot) ([]byte, erro
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, err
 	}
+	// A section that cannot be encoded (a non-finite float that slipped
+	// through) is replaced by its error: it must not cost the whole summary.
 	put := func(k string, v any) error {
 		b, err := json.Marshal(v)
+		if err != nil {
+			b, _ = json.Marshal(map[string]string{"error": err.Error()})
+		}
 		m[k] = b
-		return err
+		return nil
 	}
 	if s.gpu != nil {
 		if err := put("gpu", s.gpu.Summary().WithTokens(snap)); err != nil {

@@ -35,7 +35,7 @@ func (s *Scheduler) Run(globalCtx, runCtx context.Context) error {
 
 	if !s.cfg.NoSetup {
 		s.phase.Store(PhaseSetup)
-		if err := s.setup(); err != nil {
+		if err := s.setup(runCtx); err != nil {
 			return s.result(err, globalCtx, runCtx)
 		}
 	}
@@ -87,10 +87,13 @@ func lifecycleTimeout(d time.Duration) time.Duration {
 	return d
 }
 
-func (s *Scheduler) setup() error {
+// setup runs setup() until it returns, its timeout, a kill, or runCtx's
+// end (the first signal: a setup stuck on a server must not need a second).
+func (s *Scheduler) setup(runCtx context.Context) error {
 	timeout := lifecycleTimeout(s.cfg.SetupTimeout)
 	ctx, cancel := context.WithTimeoutCause(s.kill, timeout, errSetupTimeout)
 	defer cancel()
+	defer context.AfterFunc(runCtx, cancel)()
 	err := s.cfg.Runner.Setup(ctx, s.cfg.Out)
 	if err != nil && errors.Is(context.Cause(ctx), errSetupTimeout) {
 		return exit.Errorf(exit.SetupTimeout, "setup() execution timed out after %d seconds", int(timeout.Seconds()))

@@ -93,6 +93,9 @@ func Text(s *aggregate.Snapshot, o Options) string {
 	lines = append(lines, p.title("TOTAL RESULTS"), "")
 	lines = append(lines, checksLines(s, o, p)...)
 	lines = append(lines, metricLines(s, o, p)...)
+	if w := Interrupted(s); w != "" {
+		lines = append(lines, "  "+p.paint(red, w), "")
+	}
 	if w := Saturation(s, o.Saturated...); w != "" {
 		lines = append(lines, "  "+p.paint(red, w), "")
 	}

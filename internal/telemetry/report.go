@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/redact"
 )
 
 // TargetStats are one endpoint's scrape counts.
@@ -14,6 +15,9 @@ type TargetStats struct {
 	Scrapes    int    `json:"scrapes"`
 	Failures   int    `json:"failures"`
 	FirstError string `json:"first_error,omitempty"`
+	// NonFinite counts the NaN and ±Inf values the endpoint served; they
+	// are skipped (no sample, no stat), never written as JSON.
+	NonFinite int `json:"non_finite,omitempty"`
 }
 
 // SeriesStats summarise one recorded series (one metric, one label set) over
@@ -64,6 +68,9 @@ type seriesStats struct {
 
 // observe folds one value into the series' stats (t.mu held).
 func (t *target) observe(metric, key string, tags *metrics.TagSet, v float64, counter bool) {
+	if !finite(v) {
+		return // counted by record's add
+	}
 	k := metric + "\x00" + key
 	st := t.stats[k]
 	if st == nil {
@@ -84,7 +91,7 @@ func (s *Scraper) Summary() Summary {
 	var out Summary
 	for _, t := range s.targets {
 		t.mu.Lock()
-		out.Targets = append(out.Targets, TargetStats{URL: t.url.String(), Scrapes: t.scrapes, Failures: t.failures, FirstError: t.firstErr})
+		out.Targets = append(out.Targets, TargetStats{URL: redact.URL(t.url.String()), Scrapes: t.scrapes, Failures: t.failures, FirstError: t.firstErr, NonFinite: t.nonFinite})
 		for _, k := range t.statsOrder {
 			st := t.stats[k]
 			ss := st.SeriesStats
@@ -142,6 +149,9 @@ func (s Summary) Text() string {
 		if t.Failures > 0 {
 			fmt.Fprintf(&b, "    %d of %d scrapes of %s failed (first error: %s)\n", t.Failures, t.Scrapes, t.URL, t.FirstError)
 		}
+		if t.NonFinite > 0 {
+			fmt.Fprintf(&b, "    %d NaN/±Inf values from %s skipped\n", t.NonFinite, t.URL)
+		}
 	}
 	if b.Len() == 0 {
 		return ""
@@ -172,3 +182,7 @@ func num(v float64) string {
 	}
 	return fmt.Sprintf("%.4g", v)
 }
+
+// finite reports whether v is neither NaN nor an infinity: only finite
+// values become samples and stats (JSON has no NaN).
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -10,6 +10,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/redact"
 )
 
 // target is one scraped endpoint and what the scraper remembers of it.
@@ -20,6 +21,7 @@ type target struct {
 	mu         sync.Mutex
 	scrapes    int
 	failures   int
+	nonFinite  int // NaN/±Inf values skipped
 	firstErr   string
 	warnedNone bool
 	tags       map[string]*metrics.TagSet // label key → tags
@@ -51,7 +53,7 @@ func (t *target) fail(err error) bool {
 	t.scrapes++
 	t.failures++
 	if t.failures == 1 {
-		t.firstErr = err.Error()
+		t.firstErr = redact.Text(err.Error())
 		return true
 	}
 	return false
@@ -77,6 +79,10 @@ func (t *target) record(s *Scraper, families map[string]*dto.MetricFamily, now t
 	var order []*metrics.TagSet
 	byTags := map[*metrics.TagSet][]metrics.Sample{}
 	add := func(tags *metrics.TagSet, m *metrics.Metric, v float64) {
+		if !finite(v) { // exporters emit NaN for 0/0 and empty summaries
+			t.nonFinite++
+			return
+		}
 		if _, ok := byTags[tags]; !ok {
 			order = append(order, tags)
 		}

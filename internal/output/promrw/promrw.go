@@ -16,6 +16,7 @@ import (
 
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/output"
+	"github.com/llmbench/llmbench/internal/redact"
 )
 
 // Output pushes cumulative series to a Prometheus remote-write endpoint.
@@ -59,7 +60,7 @@ func New(p output.Params) (*Output, error) {
 
 // Description implements output.Output.
 func (o *Output) Description() string {
-	return fmt.Sprintf("Prometheus remote-write (%s)", o.cfg.ServerURL)
+	return fmt.Sprintf("Prometheus remote-write (%s)", redact.URL(o.cfg.ServerURL))
 }
 
 // Start starts the periodic push.
@@ -176,12 +177,12 @@ func (o *Output) post(packed []byte) (retry bool, err error) {
 	}
 	resp, err := o.http.Do(req)
 	if err != nil {
-		return true, fmt.Errorf("remote write to %s: %w", o.cfg.ServerURL, err)
+		return true, fmt.Errorf("remote write to %s: %s", redact.URL(o.cfg.ServerURL), redact.Text(err.Error()))
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests, fmt.Errorf("remote write to %s: status %d: %s", o.cfg.ServerURL, resp.StatusCode, strings.TrimSpace(string(msg)))
+		return resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests, fmt.Errorf("remote write to %s: status %d: %s", redact.URL(o.cfg.ServerURL), resp.StatusCode, strings.TrimSpace(string(msg)))
 	}
 	return false, nil
 }

@@ -1,0 +1,130 @@
+package llm
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// hostile serves handler on a real socket, for the servers below that
+// break the protocol in one way each.
+func hostile(t *testing.T, handler http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(handler)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// sse writes the event-stream headers and then each event, flushed.
+func sse(w http.ResponseWriter, events ...string) {
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "text/event-stream")
+	}
+	for _, e := range events {
+		_, _ = w.Write([]byte(e))
+		w.(http.Flusher).Flush()
+	}
+}
+
+const (
+	evToken  = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n"
+	evFinish = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+	evDone   = "data: [DONE]\n\n"
+)
+
+// TestDoneEndsTheRequest: a server that keeps the response open after
+// [DONE] (keep-alive comments forever) must not hold the request: it ends
+// at [DONE], well before the client timeout, and the next request works.
+func TestDoneEndsTheRequest(t *testing.T) {
+	ts := hostile(t, func(w http.ResponseWriter, r *http.Request) {
+		sse(w, evToken, evToken, evFinish, evDone)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-tick.C:
+				sse(w, ": keep-alive\n\n")
+			}
+		}
+	})
+	c := newClient(t, Config{BaseURL: ts.URL, Timeout: 10 * time.Second})
+	for i := range 3 {
+		start := time.Now()
+		r := c.Do(context.Background(), Chat, []byte(chatBody), Options{})
+		took := time.Since(start)
+		if !r.OK || r.OutputTokens != 2 {
+			t.Fatalf("request %d: ok=%v code=%s tokens=%d (%s)", i, r.OK, r.ErrorCode, r.OutputTokens, r.Error)
+		}
+		// Generous: the client timeout is 10s, [DONE] comes at once.
+		if took > 3*time.Second {
+			t.Errorf("request %d took %s: it waited for the server to close after [DONE]", i, took)
+		}
+	}
+}
+
+// TestServerUsageValidated: usage counts that are negative, huge, not
+// numbers or fractional are not used: the output count falls back to the
+// counted chunks (token_source chunks) and the Result says why.
+func TestServerUsageValidated(t *testing.T) {
+	cases := []struct {
+		name, usage       string
+		source, why       string
+		input, output, rt int
+	}{
+		{"valid", `{"prompt_tokens":3,"completion_tokens":5}`, TokensFromUsage, "", 3, 5, 0},
+		{"negative", `{"prompt_tokens":3,"completion_tokens":-100}`, TokensFromChunks, "completion_tokens=-100", 3, 2, 0},
+		{"huge", `{"prompt_tokens":3,"completion_tokens":1e308}`, TokensFromChunks, "completion_tokens=1e308", 3, 2, 0},
+		{"string", `{"prompt_tokens":3,"completion_tokens":"abc"}`, TokensFromChunks, `completion_tokens="abc"`, 3, 2, 0},
+		{"fraction", `{"prompt_tokens":3,"completion_tokens":2.5}`, TokensFromChunks, "completion_tokens=2.5", 3, 2, 0},
+		{"missing", `{"prompt_tokens":3}`, TokensFromChunks, "completion_tokens=", 3, 2, 0},
+		{"bad prompt", `{"prompt_tokens":-1,"completion_tokens":5}`, TokensFromChunks, "prompt_tokens=-1", 0, 2, 0},
+		{"bad reasoning", `{"prompt_tokens":3,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":-7}}`, TokensFromChunks, "reasoning_tokens=-7", 3, 2, 0},
+		{"reasoning", `{"prompt_tokens":3,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":4}}`, TokensFromUsage, "", 3, 5, 4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ts := hostile(t, func(w http.ResponseWriter, _ *http.Request) {
+				sse(w, evToken, evToken, evFinish, "data: {\"choices\":[],\"usage\":"+c.usage+"}\n\n", evDone)
+			})
+			r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+			if !r.OK {
+				t.Fatalf("%s: %s", r.ErrorCode, r.Error)
+			}
+			if r.TokenSource != c.source || r.UsageError != c.why || r.InputTokens != c.input || r.OutputTokens != c.output || r.ReasoningTokens != c.rt {
+				t.Errorf("source %q why %q input %d output %d reasoning %d; want %q %q %d %d %d",
+					r.TokenSource, r.UsageError, r.InputTokens, r.OutputTokens, r.ReasoningTokens, c.source, c.why, c.input, c.output, c.rt)
+			}
+		})
+	}
+}
+
+// TestConnectionReusedAfterDone: ending at [DONE] must not cost the
+// keep-alive connection when the server ends the response normally.
+func TestConnectionReusedAfterDone(t *testing.T) {
+	var conns atomic.Int64
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		sse(w, evToken, evFinish, evDone)
+	}))
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	ts.Start()
+	t.Cleanup(ts.Close)
+	c := newClient(t, Config{BaseURL: ts.URL})
+	for range 20 {
+		if r := c.Do(context.Background(), Chat, []byte(chatBody), Options{}); !r.OK {
+			t.Fatalf("%s: %s", r.ErrorCode, r.Error)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("20 sequential requests opened %d connections, want 1", n)
+	}
+}

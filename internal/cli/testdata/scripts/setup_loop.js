@@ -1,0 +1,3 @@
+// setup() never returns.
+export function setup() { for (;;) {} }
+export default function () {}
