@@ -33,6 +33,11 @@ type Config struct {
 	// fraction of requests (every request when StallRate is 0).
 	Stall     time.Duration
 	StallRate float64
+	// EmbeddingDim is the length of /v1/embeddings vectors when the request
+	// sets no "dimensions" (default DefaultEmbeddingDim); EmbedLatency the
+	// delay between receiving an embeddings request and answering it.
+	EmbeddingDim int
+	EmbedLatency time.Duration
 	// Seed makes the fault and length draws repeatable.
 	Seed uint64
 	// Log, when set, receives one JSON line per request: its id, the
@@ -49,6 +54,9 @@ func (c Config) withDefaults() Config {
 	if c.OutputTokens <= 0 {
 		c.OutputTokens = 16
 	}
+	if c.EmbeddingDim <= 0 {
+		c.EmbeddingDim = DefaultEmbeddingDim
+	}
 	return c
 }
 
@@ -60,10 +68,10 @@ func (c Config) Validate() error {
 			return fmt.Errorf("mock config: %s = %g, want a fraction in [0,1]", name, v)
 		}
 	}
-	if c.TTFT < 0 || c.ITL < 0 || c.Stall < 0 {
+	if c.TTFT < 0 || c.ITL < 0 || c.Stall < 0 || c.EmbedLatency < 0 {
 		return fmt.Errorf("mock config: negative duration")
 	}
-	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 {
+	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 || c.EmbeddingDim < 0 {
 		return fmt.Errorf("mock config: negative token setting")
 	}
 	return nil
