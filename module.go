@@ -79,6 +79,7 @@ func (i *instance) construct(call sobek.ConstructorCall) *sobek.Object {
 	must(obj.Set("complete", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Completions, false) }))
 	must(obj.Set("chatAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Chat, true) }))
 	must(obj.Set("completeAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Completions, true) }))
+	jc.addMethods(obj) // embed, respond (jscall.go)
 	return obj
 }
 

@@ -294,8 +294,10 @@ func TestOtherWorkloads(t *testing.T) {
 		{"../examples/slo-gate.js", []string{"DURATION=2s"}},
 		{"../examples/reasoning-ttft-vs-ttfo.js", []string{"DURATION=2s", "RATE=3"}},
 		{"../examples/compare-models.js", []string{"DURATION=2s"}},
+		{"../examples/embeddings.js", []string{"DURATION=2s", "RATE=5"}},
+		{"poisson.js", []string{"RATE=10", "DURATION=2s", "ENDPOINT=embeddings"}},
 	} {
-		t.Run(filepath.Base(tc.script), func(t *testing.T) {
+		t.Run(filepath.Base(tc.script)+strings.Join(tc.env, ","), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			export := filepath.Join(dir, "export.json")

@@ -1,0 +1,88 @@
+package llm
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/grafana/sobek"
+
+	"github.com/llmbench/llmbench/internal/metrics"
+)
+
+// This file holds the JS client methods added beside chat and complete
+// (embed and embedAsync) and the request path they share.
+
+// addMethods sets the client methods of this file on the JS client object.
+func (jc *jsClient) addMethods(obj *sobek.Object) {
+	embed := func(ctx context.Context, body []byte, opt Options) *Result { return jc.client.Embed(ctx, body, opt) }
+	must(obj.Set("embed", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embed", false, embed, embedResult) }))
+	must(obj.Set("embedAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embedAsync", true, embed, embedResult) }))
+}
+
+// call runs one request through send, as request does for chat and
+// complete: the body is the first argument (a string or an object), the
+// optional second is {tags, headers, timeout}; the synchronous form blocks
+// the VU, the async one resolves a Promise on the VU's event loop. Samples
+// (llm_* plus data_sent / data_received) are emitted unless the request
+// was cancelled because the VU had to stop.
+func (jc *jsClient) call(fc sobek.FunctionCall, method string, async bool,
+	send func(ctx context.Context, body []byte, opt Options) *Result,
+	toJS func(*sobek.Runtime, *Result) sobek.Value) sobek.Value {
+	rt := jc.inst.vu.Runtime()
+	state := jc.inst.vu.State()
+	if state == nil {
+		panic(rt.NewGoError(fmt.Errorf("llm: client.%s cannot be called in the init context", method)))
+	}
+	body, err := requestBody(rt, fc.Argument(0))
+	if err != nil {
+		panic(rt.NewTypeError(err.Error()))
+	}
+	p, err := parseParams(rt, fc.Argument(1))
+	if err != nil {
+		panic(rt.NewTypeError(err.Error()))
+	}
+	m := jc.inst.metrics
+	if m == nil {
+		if m, err = RegisterMetrics(state.Registry); err != nil {
+			panic(rt.NewGoError(err))
+		}
+		jc.inst.metrics = m
+	}
+	tags := state.Tags().WithMap(jc.tags).WithMap(p.tags)
+	out, md, builtins := state.Out, state.Metadata, state.Builtins
+	var scheduled time.Time
+	if state.Current != nil {
+		scheduled = state.Current.Scheduled
+	}
+	if async {
+		md = maps.Clone(md)
+	}
+	ctx := jc.inst.vu.Context()
+	run := func() *Result {
+		res := send(ctx, body, p.opts)
+		res.Timing.Scheduled = scheduled
+		if res.ErrorCode != ErrCancelled {
+			b := m.Batch(res, jc.slo, tags)
+			b.Metadata = md
+			if builtins != nil && builtins.DataSent != nil && builtins.DataReceived != nil {
+				b.Samples = append(b.Samples,
+					metrics.Sample{Metric: builtins.DataSent, Value: float64(res.BytesSent)},
+					metrics.Sample{Metric: builtins.DataReceived, Value: float64(res.BytesReceived)})
+			}
+			out.Emit(b)
+		}
+		return res
+	}
+	if !async {
+		return toJS(rt, run())
+	}
+	promise, resolve, _ := rt.NewPromise()
+	done := jc.inst.vu.RegisterCallback()
+	go func() {
+		res := run()
+		done(func() error { return resolve(toJS(rt, res)) })
+	}()
+	return rt.ToValue(promise)
+}
