@@ -46,13 +46,15 @@ type instance struct {
 
 // Exports implements modules.Instance: the Client constructor.
 func (i *instance) Exports() modules.Exports {
-	return modules.Exports{Named: map[string]any{
+	named := map[string]any{
 		"Client":           i.construct,
 		"PromptGenerator":  i.constructPrompts,
 		"syntheticPrompts": i.syntheticPrompts,
 		"parseDataset":     i.parseDataset,
 		"parseYAML":        i.parseYAML,
-	}}
+	}
+	i.addExports(named) // exports.go
+	return modules.Exports{Named: named}
 }
 
 // jsClient is one `new llm.Client(…)`.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,9 @@ type arrival struct {
 	core
 	preAlloc, maxVUs int64
 	allocated        atomic.Int64
+	// spin is how long before each start run spins instead of sleeping
+	// (Env.SpinWait for arrival-times; 0 for the arrival-rate executors).
+	spin time.Duration
 }
 
 // job is one scheduled iteration.
@@ -70,13 +74,16 @@ func (a *arrival) run(ctx context.Context, times iter.Seq2[int64, time.Duration]
 	<-timer.C
 	defer timer.Stop()
 	seg := a.env.Segment
+	var prev time.Duration
 loop:
 	for k, at := range times {
 		if !seg.Owns(k) {
 			continue
 		}
 		when := d.start.Add(at)
-		if wait := time.Until(when); wait > 0 {
+		spin := min(a.spin, (at-prev)/2)
+		prev = at
+		if wait := time.Until(when) - spin; wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
@@ -86,6 +93,9 @@ loop:
 				break loop
 			}
 		} else if ctx.Err() != nil || d.hard.Err() != nil {
+			break
+		}
+		if spin > 0 && !spinUntil(ctx, d.hard, when) {
 			break
 		}
 		r.dispatch(job{inTest: k, scheduled: when})
@@ -98,6 +108,18 @@ loop:
 	}
 	r.close()
 	return nil
+}
+
+// spinUntil yields the processor until when; it reports false when ctx or
+// hard ended first.
+func spinUntil(ctx, hard context.Context, when time.Time) bool {
+	for i := 0; time.Now().Before(when); i++ {
+		if i%64 == 0 && (ctx.Err() != nil || hard.Err() != nil) {
+			return false
+		}
+		runtime.Gosched()
+	}
+	return true
 }
 
 // add starts serving jobs on v; after close it returns v to the pool.
