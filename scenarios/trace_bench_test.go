@@ -3,9 +3,13 @@ package scenarios_test
 import (
 	"bufio"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/llmbench/llmbench/internal/mock"
@@ -86,3 +90,68 @@ func startErrors(b *testing.B, path string) []float64 {
 	}
 	return out
 }
+
+// BenchmarkPoissonRealizedGaps runs scenarios/poisson.js at BENCH_RATE
+// requests/s (default 100) for 10k arrivals with burstiness 1 and 0.5
+// against the mock, and
+// reports the coefficient of variation of the gaps between the arrivals
+// the mock received (its log), against the theory 1/√burstiness: what the
+// server saw, schedule plus client jitter. Run with -benchtime=1x.
+func BenchmarkPoissonRealizedGaps(b *testing.B) {
+	wd, _ := os.Getwd()
+	rate := 100.0
+	if v, err := strconv.ParseFloat(os.Getenv("BENCH_RATE"), 64); err == nil && v > 0 {
+		rate = v
+	}
+	dur := strconv.FormatFloat(10_000/rate, 'f', 1, 64) + "s"
+	for b.Loop() {
+		for _, burst := range []string{"1", "0.5"} {
+			var log lockedBuffer
+			url := startMock(b, mock.Config{OutputTokens: 1, Log: &log})
+			res := llmbench(b, b.TempDir(), nil, "run", "-q", "-e", "LLM_BASE_URL="+url, "-e", "RATE="+strconv.FormatFloat(rate, 'f', -1, 64), "-e", "DURATION="+dur,
+				"-e", "MAX_TOKENS=1", "-e", "MAX_VUS=200", "-e", "BURSTINESS="+burst, filepath.Join(wd, "poisson.js"))
+			if res.code != 0 {
+				b.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+			}
+			var at []float64
+			sc := bufio.NewScanner(strings.NewReader(log.String()))
+			for sc.Scan() {
+				var l struct {
+					Received int64 `json:"received_unix_ns"`
+				}
+				if json.Unmarshal(sc.Bytes(), &l) == nil {
+					at = append(at, float64(l.Received))
+				}
+			}
+			slices.Sort(at)
+			var mean, ss float64
+			n := float64(len(at) - 1)
+			for i := 1; i < len(at); i++ {
+				mean += at[i] - at[i-1]
+			}
+			mean /= n
+			for i := 1; i < len(at); i++ {
+				d := at[i] - at[i-1] - mean
+				ss += d * d
+			}
+			bf, _ := strconv.ParseFloat(burst, 64)
+			cv := math.Sqrt(ss/(n-1)) / mean
+			b.ReportMetric(float64(len(at)), "arrivals-b"+burst)
+			b.ReportMetric(cv, "cv-b"+burst)
+			b.ReportMetric(100*(cv*math.Sqrt(bf)-1), "cv-error-%-b"+burst)
+		}
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
