@@ -12,13 +12,18 @@ import (
 )
 
 // This file holds the JS client methods added beside chat and complete
-// (embed and embedAsync) and the request path they share.
+// (embed, respond and their Async forms) and the request path they share.
 
 // addMethods sets the client methods of this file on the JS client object.
 func (jc *jsClient) addMethods(obj *sobek.Object) {
 	embed := func(ctx context.Context, body []byte, opt Options) *Result { return jc.client.Embed(ctx, body, opt) }
+	respond := func(ctx context.Context, body []byte, opt Options) *Result { return jc.client.Respond(ctx, body, opt) }
 	must(obj.Set("embed", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embed", false, embed, embedResult) }))
 	must(obj.Set("embedAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embedAsync", true, embed, embedResult) }))
+	must(obj.Set("respond", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "respond", false, respond, resultObject) }))
+	must(obj.Set("respondAsync", func(fc sobek.FunctionCall) sobek.Value {
+		return jc.call(fc, "respondAsync", true, respond, resultObject)
+	}))
 }
 
 // call runs one request through send, as request does for chat and

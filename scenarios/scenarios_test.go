@@ -296,6 +296,7 @@ func TestOtherWorkloads(t *testing.T) {
 		{"../examples/compare-models.js", []string{"DURATION=2s"}},
 		{"../examples/embeddings.js", []string{"DURATION=2s", "RATE=5"}},
 		{"../examples/trace-replay.js", []string{"SPEED=10", "LIMIT=50"}},
+		{"../examples/responses.js", []string{"DURATION=2s", "RATE=3"}},
 		{"poisson.js", []string{"RATE=10", "DURATION=2s", "ENDPOINT=embeddings"}},
 	} {
 		t.Run(filepath.Base(tc.script)+strings.Join(tc.env, ","), func(t *testing.T) {
