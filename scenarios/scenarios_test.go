@@ -337,6 +337,7 @@ func TestPromptKnobs(t *testing.T) {
 	}{
 		{"bundled", []string{"MAX_TOKENS=6"}, 6, 5, 40},
 		{"synthetic", []string{"PROMPT_TOKENS=100", "MAX_TOKENS=4"}, 4, 80, 200},
+		{"shared prefix", []string{"PROMPT_TOKENS=50", "PREFIX_TOKENS=200", "PREFIX_GROUPS=3", "MAX_TOKENS=4"}, 4, 200, 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

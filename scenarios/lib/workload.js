@@ -5,7 +5,9 @@
 //   DURATION=300s        how long the arrivals last
 //   RATE, MAX_VUS        override the scenario's requests/s and concurrency cap
 //   PROMPT_TOKENS=N      synthetic prompts of about N tokens (PROMPT_STDDEV,
-//                        PROMPT_SEED) instead of the bundled prompt set
+//                        PROMPT_SEED) instead of the bundled prompt set;
+//                        PREFIX_TOKENS=N and PREFIX_GROUPS=G put one of G
+//                        shared N-token prefixes before each (prefix cache)
 //   MAX_TOKENS=256       max_tokens of every request
 //   ENDPOINT=chat        chat (streaming) or embeddings: embed each prompt
 //                        instead (llm_request_duration, llm_input_tokens)
@@ -40,6 +42,8 @@ export const prompts = new SharedArray('prompts', () => {
         tokens,
         stddev: num('PROMPT_STDDEV', 0),
         seed: num('PROMPT_SEED', 1),
+        prefixTokens: num('PREFIX_TOKENS', 0),
+        prefixGroups: num('PREFIX_TOKENS', 0) > 0 ? num('PREFIX_GROUPS', 1) : 0,
       })
       .map((p) => ({ prompt: p }));
   }
