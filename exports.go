@@ -5,4 +5,5 @@ package llm
 func (i *instance) addExports(named map[string]any) {
 	named["parseTrace"] = i.parseTrace
 	named["tracePrompt"] = i.tracePrompt
+	named["syntheticImage"] = i.syntheticImage
 }

@@ -297,6 +297,7 @@ func TestOtherWorkloads(t *testing.T) {
 		{"../examples/embeddings.js", []string{"DURATION=2s", "RATE=5"}},
 		{"../examples/trace-replay.js", []string{"SPEED=10", "LIMIT=50"}},
 		{"../examples/responses.js", []string{"DURATION=2s", "RATE=3"}},
+		{"../examples/vision.js", []string{"DURATION=2s", "RATE=3", "IMAGES=2", "WIDTH=128", "HEIGHT=96"}},
 		{"poisson.js", []string{"RATE=10", "DURATION=2s", "ENDPOINT=embeddings"}},
 	} {
 		t.Run(filepath.Base(tc.script)+strings.Join(tc.env, ","), func(t *testing.T) {

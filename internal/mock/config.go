@@ -38,6 +38,9 @@ type Config struct {
 	// delay between receiving an embeddings request and answering it.
 	EmbeddingDim int
 	EmbedLatency time.Duration
+	// ImageTokens is the prompt tokens each image part counts for
+	// (default DefaultImageTokens).
+	ImageTokens int
 	// Seed makes the fault and length draws repeatable.
 	Seed uint64
 	// Log, when set, receives one JSON line per request: its id, the
@@ -57,8 +60,14 @@ func (c Config) withDefaults() Config {
 	if c.EmbeddingDim <= 0 {
 		c.EmbeddingDim = DefaultEmbeddingDim
 	}
+	if c.ImageTokens == 0 {
+		c.ImageTokens = DefaultImageTokens
+	}
 	return c
 }
+
+// DefaultImageTokens is what one image part adds to the prompt tokens.
+const DefaultImageTokens = 256
 
 // Validate reports the first invalid field.
 func (c Config) Validate() error {
@@ -71,7 +80,7 @@ func (c Config) Validate() error {
 	if c.TTFT < 0 || c.ITL < 0 || c.Stall < 0 || c.EmbedLatency < 0 {
 		return fmt.Errorf("mock config: negative duration")
 	}
-	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 || c.EmbeddingDim < 0 {
+	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 || c.EmbeddingDim < 0 || c.ImageTokens < 0 {
 		return fmt.Errorf("mock config: negative token setting")
 	}
 	return nil

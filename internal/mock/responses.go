@@ -30,7 +30,8 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 	}
 	maxTokens := int(gjson.Get(body, "max_output_tokens").Int())
 	f, stall, n := s.draw(maxTokens)
-	q := &req{s: s, w: w, r: r, chat: true, start: start, n: n, prompt: responsesPromptTokens(body),
+	prompt, images := s.promptTokens(body)
+	q := &req{s: s, w: w, r: r, chat: true, start: start, n: n, prompt: prompt,
 		created: strconv.FormatInt(start.Unix(), 10), buf: make([]byte, 0, 512)}
 	q.id = "resp_" + strconv.FormatUint(s.nextID.Add(1), 10)
 	model := s.cfg.Model
@@ -44,7 +45,7 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 	}
 	q.reasoning = min(s.cfg.ReasoningTokens, n)
 	stream := gjson.Get(body, "stream").Bool()
-	q.log = logLine{ID: q.id, Endpoint: r.URL.Path, Stream: stream, Received: start.UnixNano(), OutputTokens: n, Fault: faultNames[f]}
+	q.log = logLine{ID: q.id, Endpoint: r.URL.Path, Stream: stream, Received: start.UnixNano(), OutputTokens: n, Fault: faultNames[f], Images: images}
 	defer s.log(&q.log)
 	switch f {
 	case fault429:
@@ -62,26 +63,6 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 	} else {
 		q.respWhole(f)
 	}
-}
-
-// responsesPromptTokens counts one token per 4 bytes of the instructions
-// and the input's text (a string, or messages whose content is a string or
-// input_text parts).
-func responsesPromptTokens(body string) int {
-	n := len(gjson.Get(body, "instructions").String())
-	in := gjson.Get(body, "input")
-	if in.Type == gjson.String {
-		n += len(in.Str)
-	}
-	in.ForEach(func(_, m gjson.Result) bool {
-		c := m.Get("content")
-		if c.Type == gjson.String {
-			n += len(c.Str)
-		}
-		c.ForEach(func(_, part gjson.Result) bool { n += len(part.Get("text").Str); return true })
-		return true
-	})
-	return max(1, n/4)
 }
 
 // respObject appends the response object: id, model, status and, when

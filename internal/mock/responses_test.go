@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -60,4 +62,44 @@ func TestResponses(t *testing.T) {
 			t.Errorf("body %s", body)
 		}
 	})
+}
+
+// TestImageParts: image parts in chat messages and Responses input are
+// counted (log, mock:images_total) and add ImageTokens each to the prompt
+// tokens; their data URLs are not counted as text.
+func TestImageParts(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	ts := newServer(t, Config{OutputTokens: 1, ImageTokens: 100, Log: &log})
+	big := strings.Repeat("A", 4000)
+	_, body := post(t, ts.URL+"/v1/chat/completions", `{"messages":[{"role":"user","content":[{"type":"text","text":"12345678"},`+
+		`{"type":"image_url","image_url":{"url":"data:image/png;base64,`+big+`"}},{"type":"image_url","image_url":{"url":"x"}}]}]}`)
+	if got := gjson.Get(body, "usage.prompt_tokens").Int(); got != 2+200 {
+		t.Errorf("chat prompt_tokens %d, want 2 + 2×100", got)
+	}
+	_, body = post(t, ts.URL+"/v1/responses", `{"input":[{"role":"user","content":[{"type":"input_text","text":"1234"},{"type":"input_image","image_url":"data:x"}]}]}`)
+	if got := gjson.Get(body, "usage.input_tokens").Int(); got != 1+100 {
+		t.Errorf("responses input_tokens %d, want 1 + 100", got)
+	}
+	if !strings.Contains(log.String(), `"images":2`) || !strings.Contains(log.String(), `"images":1`) {
+		t.Errorf("log %s", log.String())
+	}
+	resp, m := get(t, ts.URL+"/metrics")
+	if resp.StatusCode != 200 || !strings.Contains(m, `mock:images_total{model_name="mock-model"} 3`) {
+		t.Errorf("metrics lack the image count:\n%s", m)
+	}
+}
+
+func get(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
 }

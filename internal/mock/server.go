@@ -34,6 +34,7 @@ type Server struct {
 	promptTotal, genTotal    atomic.Int64
 	stopTotal, lengthTotal   atomic.Int64
 	abortTotal, requestTotal atomic.Int64
+	imagesTotal              atomic.Int64
 }
 
 // New returns a server for cfg.
@@ -156,6 +157,7 @@ func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintf(w, "# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n")
 	fmt.Fprintf(w, "vllm:request_success_total%s %d\nvllm:request_success_total%s %d\nvllm:request_success_total%s %d\n",
 		lr("stop"), s.stopTotal.Load(), lr("length"), s.lengthTotal.Load(), lr("abort"), s.abortTotal.Load())
+	fmt.Fprintf(w, "# HELP mock:images_total Image parts received (the mock's own counter).\n# TYPE mock:images_total counter\nmock:images_total%s %d\n", l, s.imagesTotal.Load())
 }
 
 // logLine is one request's log record.
@@ -168,6 +170,7 @@ type logLine struct {
 	OutputTokens     int    `json:"output_tokens"`
 	Fault            string `json:"fault,omitempty"`
 	ClientDisconnect bool   `json:"client_disconnect,omitempty"`
+	Images           int    `json:"images,omitempty"`
 }
 
 func (s *Server) log(l *logLine) {
@@ -185,14 +188,43 @@ func writeError(w http.ResponseWriter, status int, typ, msg string) {
 	fmt.Fprintf(w, `{"object":"error","error":{"message":%q,"type":%q,"code":%d}}`, msg, typ, status)
 }
 
-// promptTokens estimates the prompt length as one token per 4 bytes of text.
-func promptTokens(body string) int {
+// promptTokens estimates the prompt length as one token per 4 bytes of
+// text (at least 1) plus Config.ImageTokens per image, and counts the
+// images: "prompt", and the chat "messages" or Responses "input" and
+// "instructions", whose content is a string or a list of parts (text /
+// input_text parts count their text; image_url / input_image parts are
+// images).
+func (s *Server) promptTokens(body string) (tokens, images int) {
 	n := 0
 	if p := gjson.Get(body, "prompt"); p.Exists() {
 		n += len(p.String())
 	}
-	gjson.Get(body, "messages.#.content").ForEach(func(_, v gjson.Result) bool { n += len(v.String()); return true })
-	return max(1, n/4)
+	n += len(gjson.Get(body, "instructions").String())
+	content := func(c gjson.Result) {
+		if c.Type == gjson.String {
+			n += len(c.Str)
+			return
+		}
+		c.ForEach(func(_, part gjson.Result) bool {
+			switch part.Get("type").Str {
+			case "image_url", "input_image", "image":
+				images++
+			default:
+				n += len(part.Get("text").Str)
+			}
+			return true
+		})
+	}
+	gjson.Get(body, "messages").ForEach(func(_, m gjson.Result) bool { content(m.Get("content")); return true })
+	if in := gjson.Get(body, "input"); in.Type == gjson.String {
+		n += len(in.Str)
+	} else {
+		in.ForEach(func(_, m gjson.Result) bool { content(m.Get("content")); return true })
+	}
+	if images > 0 {
+		s.imagesTotal.Add(int64(images))
+	}
+	return max(1, n/4) + images*s.cfg.ImageTokens, images
 }
 
 func readBody(r *http.Request) (string, error) {
