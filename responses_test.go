@@ -55,13 +55,27 @@ func TestRespond(t *testing.T) {
 		if ttfo := r.TTFOms(); ttfo < 50 || ttfo > 1000 {
 			t.Errorf("ttfo %.2fms, want about 50 (after 2 reasoning tokens)", ttfo)
 		}
-		// The mock sends on an absolute schedule, so one gap may be short
-		// after a late one; the last token is 7 ITLs after the first.
-		if span := r.Timing.LastToken.Sub(r.Timing.FirstToken); span < 34*time.Millisecond {
-			t.Errorf("first to last token %v, want ≥ 7 × 5ms (minus the first token's lateness)", span)
+		if d, _ := r.Timing.E2E(); d < 75*time.Millisecond {
+			t.Errorf("E2E %v, want ≥ 40ms + 7 × 5ms", d)
 		}
-		if tpot := r.TPOTms(); tpot < 4.5 || tpot > 200 { // (E2E−TTFT)/7: the first token may be late
-			t.Errorf("tpot %.2fms, want about 5", tpot)
+		// The gaps: the mock sends on an absolute schedule, so one gap may
+		// be short after a late one, but the last token is 7 ITLs after the
+		// first. A client starved of CPU reads several events at once and
+		// their stamps collapse (docs/metrics.md), so on a loaded machine
+		// up to three requests are tried.
+		var span time.Duration
+		var tpot float64
+		for try := 0; try < 3; try++ {
+			if try > 0 {
+				r = c.Respond(context.Background(), []byte(`{"input":"sixteen bytes..."}`), Options{})
+			}
+			span, tpot = r.Timing.LastToken.Sub(r.Timing.FirstToken), r.TPOTms()
+			if span >= 34*time.Millisecond && tpot >= 4.5 && tpot <= 200 {
+				break
+			}
+		}
+		if span < 34*time.Millisecond || tpot < 4.5 || tpot > 200 { // (E2E−TTFT)/7: the first token may be late
+			t.Errorf("first to last token %v (want ≥ 7 × 5ms less the first token's lateness), tpot %.2fms (want about 5)", span, tpot)
 		}
 	})
 	t.Run("whole, incomplete", func(t *testing.T) {
