@@ -41,6 +41,7 @@ func newMockCmd(ctx context.Context, env Env) *cobra.Command {
 	fs.IntVar(&cfg.EmbeddingDim, "embedding-dim", mock.DefaultEmbeddingDim, "length of /v1/embeddings vectors (a request's dimensions overrides it)")
 	fs.DurationVar(&cfg.EmbedLatency, "embed-latency", 0, "delay before answering an embeddings request")
 	fs.IntVar(&cfg.ImageTokens, "image-tokens", mock.DefaultImageTokens, "prompt tokens each image part counts for")
+	fs.IntVar(&cfg.MaxRunning, "max-running", 0, "serve at most N requests at once, queueing the rest (0 = no limit)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed for fault and length draws")
 	fs.StringVar(&logPath, "log", "", "write one JSON line per request (id, first-token send time) to `FILE`")
 	cmd.RunE = func(*cobra.Command, []string) error {

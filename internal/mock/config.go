@@ -38,6 +38,11 @@ type Config struct {
 	// delay between receiving an embeddings request and answering it.
 	EmbeddingDim int
 	EmbedLatency time.Duration
+	// MaxRunning > 0 serves at most that many completion / responses
+	// requests at once (a batch size); the others wait, in arrival order,
+	// and their TTFT schedule starts when they get a slot. The server's
+	// capacity is then MaxRunning ÷ (TTFT + (tokens−1)·ITL) requests/s.
+	MaxRunning int
 	// ImageTokens is the prompt tokens each image part counts for
 	// (default DefaultImageTokens).
 	ImageTokens int
@@ -80,7 +85,7 @@ func (c Config) Validate() error {
 	if c.TTFT < 0 || c.ITL < 0 || c.Stall < 0 || c.EmbedLatency < 0 {
 		return fmt.Errorf("mock config: negative duration")
 	}
-	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 || c.EmbeddingDim < 0 || c.ImageTokens < 0 {
+	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 || c.EmbeddingDim < 0 || c.ImageTokens < 0 || c.MaxRunning < 0 {
 		return fmt.Errorf("mock config: negative token setting")
 	}
 	return nil

@@ -55,6 +55,13 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "InternalServerError", "mock: injected failure")
 		return
 	}
+	release, ok := s.acquire(r)
+	if !ok {
+		q.log.ClientDisconnect = true
+		return
+	}
+	defer release()
+	q.start = time.Now() // the schedule starts with a running slot
 	s.running.Add(1)
 	defer s.running.Add(-1)
 	s.promptTotal.Add(int64(q.prompt))

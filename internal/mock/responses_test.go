@@ -4,7 +4,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/tidwall/gjson"
 )
@@ -102,4 +104,24 @@ func get(t *testing.T, url string) (*http.Response, string) {
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// TestMaxRunning: with one running slot and 50ms per request, three
+// concurrent requests are served one after another.
+func TestMaxRunning(t *testing.T) {
+	t.Parallel()
+	ts := newServer(t, Config{OutputTokens: 1, TTFT: 50 * time.Millisecond, MaxRunning: 1})
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if resp, body := post(t, ts.URL+"/v1/chat/completions", `{"messages":[]}`); resp.StatusCode != 200 {
+				t.Errorf("status %d: %s", resp.StatusCode, body)
+			}
+		})
+	}
+	wg.Wait()
+	if took := time.Since(start); took < 150*time.Millisecond {
+		t.Errorf("3 requests on 1 slot took %v, want ≥ 3 × 50ms", took)
+	}
 }

@@ -35,6 +35,9 @@ type Server struct {
 	stopTotal, lengthTotal   atomic.Int64
 	abortTotal, requestTotal atomic.Int64
 	imagesTotal              atomic.Int64
+
+	slots   chan struct{} // MaxRunning slots; nil: unbounded
+	waiting atomic.Int64
 }
 
 // New returns a server for cfg.
@@ -46,6 +49,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
 	if cfg.Log != nil {
 		s.enc = json.NewEncoder(cfg.Log)
+	}
+	if cfg.MaxRunning > 0 {
+		s.slots = make(chan struct{}, cfg.MaxRunning)
 	}
 	s.mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) { s.complete(w, r, true) })
 	s.mux.HandleFunc("POST /v1/completions", func(w http.ResponseWriter, r *http.Request) { s.complete(w, r, false) })
@@ -150,7 +156,7 @@ func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 		return `{finished_reason="` + reason + `",model_name=` + strconv.Quote(s.cfg.Model) + `}`
 	}
 	fmt.Fprintf(w, "# HELP vllm:num_requests_running Number of requests in model execution batches.\n# TYPE vllm:num_requests_running gauge\nvllm:num_requests_running%s %d\n", l, s.running.Load())
-	fmt.Fprintf(w, "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting%s 0\n", l)
+	fmt.Fprintf(w, "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting%s %d\n", l, s.waiting.Load())
 	fmt.Fprintf(w, "# HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.\n# TYPE vllm:kv_cache_usage_perc gauge\nvllm:kv_cache_usage_perc%s %g\n", l, math.Min(1, float64(s.running.Load())/256))
 	fmt.Fprintf(w, "# HELP vllm:prompt_tokens_total Number of prefill tokens processed.\n# TYPE vllm:prompt_tokens_total counter\nvllm:prompt_tokens_total%s %d\n", l, s.promptTotal.Load())
 	fmt.Fprintf(w, "# HELP vllm:generation_tokens_total Number of generation tokens processed.\n# TYPE vllm:generation_tokens_total counter\nvllm:generation_tokens_total%s %d\n", l, s.genTotal.Load())
@@ -158,6 +164,22 @@ func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintf(w, "vllm:request_success_total%s %d\nvllm:request_success_total%s %d\nvllm:request_success_total%s %d\n",
 		lr("stop"), s.stopTotal.Load(), lr("length"), s.lengthTotal.Load(), lr("abort"), s.abortTotal.Load())
 	fmt.Fprintf(w, "# HELP mock:images_total Image parts received (the mock's own counter).\n# TYPE mock:images_total counter\nmock:images_total%s %d\n", l, s.imagesTotal.Load())
+}
+
+// acquire waits for a running slot (Config.MaxRunning); it returns the
+// release function, or false when the client left first.
+func (s *Server) acquire(r *http.Request) (func(), bool) {
+	if s.slots == nil {
+		return func() {}, true
+	}
+	s.waiting.Add(1)
+	defer s.waiting.Add(-1)
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, true
+	case <-r.Context().Done():
+		return nil, false
+	}
 }
 
 // logLine is one request's log record.
