@@ -168,6 +168,10 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 	switch {
 	case resp.StatusCode >= 400:
 		c.readError(ctx, rctx, resp, rb, res)
+	case ep == Embeddings:
+		c.readEmbeddings(ctx, rctx, clk, rb, res)
+	case ep == Responses:
+		c.readResponses(ctx, rctx, clk, resp, rb, res)
 	case strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"):
 		res.Streamed = true
 		c.readStream(ctx, rctx, clk, rb, res)

@@ -131,7 +131,9 @@ func (m *Metrics) Batch(r *Result, slo SLO, tags *metrics.TagSet) metrics.Batch 
 	for _, g := range t.Gaps {
 		s = append(s, metrics.Sample{Metric: m.ITL, Value: metrics.D(g)})
 	}
-	s = append(s, metrics.Sample{Metric: m.OutputTokens, Value: float64(r.OutputTokens)})
+	if r.Endpoint != Embeddings { // embeddings generate no tokens
+		s = append(s, metrics.Sample{Metric: m.OutputTokens, Value: float64(r.OutputTokens)})
+	}
 	if r.InputTokens > 0 {
 		s = append(s, metrics.Sample{Metric: m.InputTokens, Value: float64(r.InputTokens)})
 	}

@@ -1,8 +1,8 @@
 package llm
 
 import (
+	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -46,13 +46,15 @@ type instance struct {
 
 // Exports implements modules.Instance: the Client constructor.
 func (i *instance) Exports() modules.Exports {
-	return modules.Exports{Named: map[string]any{
+	named := map[string]any{
 		"Client":           i.construct,
 		"PromptGenerator":  i.constructPrompts,
 		"syntheticPrompts": i.syntheticPrompts,
 		"parseDataset":     i.parseDataset,
 		"parseYAML":        i.parseYAML,
-	}}
+	}
+	i.addExports(named) // exports.go
+	return modules.Exports{Named: named}
 }
 
 // jsClient is one `new llm.Client(…)`.
@@ -84,6 +86,7 @@ func (i *instance) construct(call sobek.ConstructorCall) *sobek.Object {
 	must(obj.Set("complete", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Completions, false) }))
 	must(obj.Set("chatAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Chat, true) }))
 	must(obj.Set("completeAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.request(fc, Completions, true) }))
+	jc.addMethods(obj) // embed, respond (jscall.go)
 	return obj
 }
 
@@ -111,56 +114,8 @@ func must(err error) {
 // that way is a failure with errorCode "interrupted" and emits its samples
 // like any other failure (see ErrInterrupted).
 func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobek.Value {
-	rt := jc.inst.vu.Runtime()
-	state := jc.inst.vu.State()
-	if state == nil {
-		panic(rt.NewGoError(fmt.Errorf("llm: client.%s cannot be called in the init context", methodName(ep, async))))
-	}
-	body, err := requestBody(rt, fc.Argument(0))
-	if err != nil {
-		panic(rt.NewTypeError(err.Error()))
-	}
-	p, err := parseParams(rt, fc.Argument(1))
-	if err != nil {
-		panic(rt.NewTypeError(err.Error()))
-	}
-	m := jc.inst.metrics
-	if m == nil {
-		if m, err = RegisterMetrics(state.Registry); err != nil {
-			panic(rt.NewGoError(err))
-		}
-		jc.inst.metrics = m
-	}
-	// Capture everything the emission needs on the VU goroutine.
-	tags := state.Tags().WithMap(jc.tags).WithMap(p.tags)
-	out, md, logger := state.Out, state.Metadata, state.Logger
-	var scheduled time.Time
-	if state.Current != nil {
-		scheduled = state.Current.Scheduled
-	}
-	if async {
-		md = maps.Clone(md) // the VU may change its metadata before we emit
-	}
-	ctx := jc.inst.vu.Context()
-	run := func() *Result {
-		res := jc.client.Do(ctx, ep, body, p.opts)
-		res.Timing.Scheduled = scheduled
-		warnBadUsage(logger, res)
-		b := m.Batch(res, jc.slo, tags)
-		b.Metadata = md
-		out.Emit(b)
-		return res
-	}
-	if !async {
-		return resultObject(rt, run())
-	}
-	promise, resolve, _ := rt.NewPromise()
-	done := jc.inst.vu.RegisterCallback()
-	go func() {
-		res := run()
-		done(func() error { return resolve(resultObject(rt, res)) })
-	}()
-	return rt.ToValue(promise)
+	do := func(ctx context.Context, body []byte, opt Options) *Result { return jc.client.Do(ctx, ep, body, opt) }
+	return jc.call(fc, methodName(ep, async), async, do, resultObject)
 }
 
 func methodName(ep Endpoint, async bool) string {

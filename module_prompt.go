@@ -7,7 +7,7 @@ import (
 	"github.com/grafana/sobek"
 )
 
-// parsePromptSpec reads {tokens, stddev, seed}.
+// parsePromptSpec reads {tokens, stddev, seed, prefixTokens, prefixGroups}.
 func parsePromptSpec(rt *sobek.Runtime, v sobek.Value) (PromptSpec, error) {
 	var s PromptSpec
 	if isNullish(v) {
@@ -26,12 +26,22 @@ func parsePromptSpec(rt *sobek.Runtime, v sobek.Value) (PromptSpec, error) {
 			s.Stddev = f
 		case "seed":
 			s.Seed = uint64(f)
+		case "prefixTokens":
+			s.PrefixTokens = int(f)
+		case "prefixGroups":
+			s.PrefixGroups = int(f)
 		default:
-			return s, fmt.Errorf("unknown key %q (want tokens, stddev, seed)", k)
+			return s, fmt.Errorf("unknown key %q (want tokens, stddev, seed, prefixTokens, prefixGroups)", k)
 		}
 	}
 	if s.Tokens < 1 {
 		return s, fmt.Errorf("tokens: want at least 1")
+	}
+	if s.PrefixGroups > 0 && s.PrefixTokens == 0 {
+		return s, fmt.Errorf("prefixGroups needs prefixTokens")
+	}
+	if s.PrefixGroups > 100_000 {
+		return s, fmt.Errorf("prefixGroups: %d is more than 100000", s.PrefixGroups)
 	}
 	return s, nil
 }

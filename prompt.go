@@ -29,12 +29,20 @@ type PromptSpec struct {
 	Stddev float64
 	// Seed makes the sequence repeatable.
 	Seed uint64
+	// PrefixTokens > 0 starts every prompt with one of PrefixGroups
+	// (default 1) shared prefixes of that many tokens, taken in turn
+	// (prompt i gets prefix i mod PrefixGroups), for prefix-cache studies
+	// (vLLM's prefix_repetition dataset); Tokens is then the length of
+	// the unique part after it.
+	PrefixTokens, PrefixGroups int
 }
 
 // PromptGenerator makes synthetic prompts; it is not safe for concurrent use.
 type PromptGenerator struct {
-	spec PromptSpec
-	rng  *rand.Rand
+	spec     PromptSpec
+	rng      *rand.Rand
+	prefixes []string
+	i        int
 }
 
 // NewPromptGenerator returns a generator for spec.
@@ -42,23 +50,41 @@ func NewPromptGenerator(spec PromptSpec) *PromptGenerator {
 	if spec.Tokens < 1 {
 		spec.Tokens = 1
 	}
-	return &PromptGenerator{spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x2545f4914f6cdd1d))}
+	g := &PromptGenerator{spec: spec, rng: rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x2545f4914f6cdd1d))}
+	if spec.PrefixTokens > 0 {
+		for k := range max(spec.PrefixGroups, 1) {
+			s := spec.Seed ^ uint64(k+1)*0x9e3779b97f4a7c15
+			g.prefixes = append(g.prefixes, words(rand.New(rand.NewPCG(s, s^0x94d049bb133111eb)), spec.PrefixTokens))
+		}
+	}
+	return g
 }
 
-// Next returns the next prompt: words drawn from a fixed vocabulary, one
-// word per token, so consecutive prompts share no long prefix.
-func (g *PromptGenerator) Next() string {
-	n := g.spec.Tokens
-	if g.spec.Stddev > 0 {
-		n = max(1, int(math.Round(float64(n)+g.rng.NormFloat64()*g.spec.Stddev)))
-	}
+// words returns n vocabulary words drawn from rng, space-separated.
+func words(rng *rand.Rand, n int) string {
 	var b strings.Builder
 	b.Grow(n * 6)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(promptWords[g.rng.IntN(len(promptWords))])
+		b.WriteString(promptWords[rng.IntN(len(promptWords))])
 	}
 	return b.String()
+}
+
+// Next returns the next prompt: words drawn from a fixed vocabulary, one
+// word per token, so consecutive prompts share no long prefix — except the
+// configured shared prefix, which precedes the unique words.
+func (g *PromptGenerator) Next() string {
+	n := g.spec.Tokens
+	if g.spec.Stddev > 0 {
+		n = max(1, int(math.Round(float64(n)+g.rng.NormFloat64()*g.spec.Stddev)))
+	}
+	s := words(g.rng, n)
+	if len(g.prefixes) > 0 {
+		s = g.prefixes[g.i%len(g.prefixes)] + " " + s
+		g.i++
+	}
+	return s
 }

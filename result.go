@@ -5,24 +5,30 @@ import "time"
 // Endpoint is the OpenAI API a request goes to.
 type Endpoint uint8
 
-// The two endpoints.
+// The endpoints.
 const (
 	Chat        Endpoint = iota // POST {baseURL}/chat/completions
 	Completions                 // POST {baseURL}/completions
+	Embeddings                  // POST {baseURL}/embeddings
+	Responses                   // POST {baseURL}/responses
 )
 
-// String returns the endpoint tag value: "chat" or "completions".
+var endpointNames = [...]string{Chat: "chat", Completions: "completions", Embeddings: "embeddings", Responses: "responses"}
+var endpointPaths = [...]string{Chat: "/chat/completions", Completions: "/completions", Embeddings: "/embeddings", Responses: "/responses"}
+
+// String returns the endpoint tag value: "chat", "completions",
+// "embeddings" or "responses".
 func (e Endpoint) String() string {
-	if e == Completions {
-		return "completions"
+	if int(e) < len(endpointNames) {
+		return endpointNames[e]
 	}
 	return "chat"
 }
 
 // Path returns the endpoint's path below the base URL.
 func (e Endpoint) Path() string {
-	if e == Completions {
-		return "/completions"
+	if int(e) < len(endpointPaths) {
+		return endpointPaths[e]
 	}
 	return "/chat/completions"
 }
@@ -66,6 +72,9 @@ type Result struct {
 	FinishReason     string
 	// ToolCalls counts tool-call deltas (streaming) or tool calls.
 	ToolCalls int
+	// Vectors and Dimensions are an embeddings answer's number of vectors
+	// and the first one's length.
+	Vectors, Dimensions int
 
 	// Chunks counts the stream's data events (excluding [DONE]).
 	Chunks          int

@@ -28,7 +28,7 @@ type outcome struct {
 
 // llmbench runs the command line in process, with the modules the binary
 // has, in dir, with only environ as the process environment.
-func llmbench(t *testing.T, dir string, environ []string, args ...string) outcome {
+func llmbench(t testing.TB, dir string, environ []string, args ...string) outcome {
 	t.Helper()
 	mods := modules.NewRegistry()
 	builtin.Register(mods)
@@ -43,7 +43,7 @@ func llmbench(t *testing.T, dir string, environ []string, args ...string) outcom
 }
 
 // startMock serves the simulated model on a free 127.0.0.1 port.
-func startMock(t *testing.T, cfg mock.Config) string {
+func startMock(t testing.TB, cfg mock.Config) string {
 	t.Helper()
 	srv, err := mock.New(cfg)
 	if err != nil {
@@ -61,7 +61,7 @@ func startMock(t *testing.T, cfg mock.Config) string {
 	return running.URL()
 }
 
-func readExport(t *testing.T, path string) map[string]map[string]any {
+func readExport(t testing.TB, path string) map[string]map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -295,8 +295,13 @@ func TestOtherWorkloads(t *testing.T) {
 		{"../examples/reasoning-ttft-vs-ttfo.js", []string{"DURATION=2s", "RATE=3"}},
 		{"../examples/compare-models.js", []string{"DURATION=2s"}},
 		{"../examples/openai-http.js", []string{"DURATION=2s", "VUS=2", "LLM_MODEL=mock-model"}},
+		{"../examples/embeddings.js", []string{"DURATION=2s", "RATE=5"}},
+		{"../examples/trace-replay.js", []string{"SPEED=10", "LIMIT=50"}},
+		{"../examples/responses.js", []string{"DURATION=2s", "RATE=3"}},
+		{"../examples/vision.js", []string{"DURATION=2s", "RATE=3", "IMAGES=2", "WIDTH=128", "HEIGHT=96"}},
+		{"poisson.js", []string{"RATE=10", "DURATION=2s", "ENDPOINT=embeddings"}},
 	} {
-		t.Run(filepath.Base(tc.script), func(t *testing.T) {
+		t.Run(filepath.Base(tc.script)+strings.Join(tc.env, ","), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			export := filepath.Join(dir, "export.json")
@@ -346,6 +351,7 @@ func TestPromptKnobs(t *testing.T) {
 	}{
 		{"bundled", []string{"MAX_TOKENS=6"}, 6, 5, 40},
 		{"synthetic", []string{"PROMPT_TOKENS=100", "MAX_TOKENS=4"}, 4, 80, 200},
+		{"shared prefix", []string{"PROMPT_TOKENS=50", "PREFIX_TOKENS=200", "PREFIX_GROUPS=3", "MAX_TOKENS=4"}, 4, 200, 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

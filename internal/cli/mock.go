@@ -38,6 +38,10 @@ func newMockCmd(ctx context.Context, env Env) *cobra.Command {
 	fs.Float64Var(&cfg.ErrorChunk, "rate-error-chunk", 0, "fraction of streams ending with an in-stream error object")
 	fs.DurationVar(&cfg.Stall, "stall", 0, "pause streams halfway for this long")
 	fs.Float64Var(&cfg.StallRate, "stall-rate", 0, "fraction of streams that stall (0 = all, when --stall is set)")
+	fs.IntVar(&cfg.EmbeddingDim, "embedding-dim", mock.DefaultEmbeddingDim, "length of /v1/embeddings vectors (a request's dimensions overrides it)")
+	fs.DurationVar(&cfg.EmbedLatency, "embed-latency", 0, "delay before answering an embeddings request")
+	fs.IntVar(&cfg.ImageTokens, "image-tokens", mock.DefaultImageTokens, "prompt tokens each image part counts for")
+	fs.IntVar(&cfg.MaxRunning, "max-running", 0, "serve at most N requests at once, queueing the rest (0 = no limit)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed for fault and length draws")
 	fs.StringVar(&logPath, "log", "", "write one JSON line per request (id, first-token send time) to `FILE`")
 	cmd.RunE = func(*cobra.Command, []string) error {

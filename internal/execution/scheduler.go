@@ -102,6 +102,7 @@ func New(cfg Config) *Scheduler {
 		r.exec = c.New(executor.Env{
 			Pool: s.pool, Scenario: sc, Out: cfg.Out, Builtins: cfg.Builtins, RunTags: s.runTags,
 			Logger: cfg.Logger.With("scenario", c.Name()), State: cfg.Test, Kill: s.kill, Segment: cfg.Segment,
+			SpinWait: executor.DefaultSpinWait,
 		})
 		sc.Progress = func() float64 { return r.exec.Progress().Fraction }
 		s.scenarios = append(s.scenarios, r)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,14 +23,18 @@ type arrival struct {
 	// hasWork is false when this instance's share of maxVUs is 0: the other
 	// instances then run every arrival.
 	hasWork bool
+	// spin is how long before each start run spins instead of sleeping
+	// (Env.SpinWait for arrival-times; 0 for the arrival-rate executors).
+	spin time.Duration
 }
 
 // newArrival splits preAllocatedVUs and maxVUs by env.Segment and the
 // arrivals by the tuple re-segmented by maxVUs (reference §5): the share
 // of the rate follows the split of maxVUs, not the segment's length.
-func newArrival(env Env, preAlloc, maxVUs int64) arrival {
+// spin is how long before each start the run spins instead of sleeping.
+func newArrival(env Env, preAlloc, maxVUs int64, spin time.Duration) arrival {
 	ids, ok := env.Segment.Resegment(maxVUs)
-	return arrival{core: newCoreIDs(env, ids), hasWork: ok,
+	return arrival{core: newCoreIDs(env, ids), hasWork: ok, spin: spin,
 		preAlloc: env.Segment.Scale(preAlloc), maxVUs: env.Segment.Scale(maxVUs)}
 }
 
@@ -43,6 +48,9 @@ func (a *arrival) share() float64 {
 
 // job is one scheduled iteration.
 type job struct {
+	// inTest is the arrival's global index (exec.scenario.iterationInTest:
+	// a dropped arrival keeps its index, so a trace stays aligned).
+	inTest    int64
 	scheduled time.Time
 }
 
@@ -93,13 +101,16 @@ func (a *arrival) run(ctx context.Context, times iter.Seq2[int64, time.Duration]
 	<-timer.C
 	defer timer.Stop()
 	seg := a.ids
+	var prev time.Duration
 loop:
 	for k, at := range times {
 		if !seg.Owns(k) {
 			continue
 		}
 		when := d.start.Add(at)
-		if wait := time.Until(when); wait > 0 {
+		spin := min(a.spin, (at-prev)/2)
+		prev = at
+		if wait := time.Until(when) - spin; wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
@@ -111,7 +122,10 @@ loop:
 		} else if ctx.Err() != nil || d.hard.Err() != nil {
 			break
 		}
-		r.dispatch(job{scheduled: when})
+		if spin > 0 && !spinUntil(ctx, d.hard, when) {
+			break
+		}
+		r.dispatch(job{inTest: k, scheduled: when})
 	}
 	// As k6, the executor lasts its whole duration even when no iteration
 	// is scheduled before its end, so rates divide by the real run time.
@@ -121,6 +135,18 @@ loop:
 	}
 	r.close()
 	return nil
+}
+
+// spinUntil yields the processor until when; it reports false when ctx or
+// hard ended first.
+func spinUntil(ctx, hard context.Context, when time.Time) bool {
+	for i := 0; time.Now().Before(when); i++ {
+		if i%64 == 0 && (ctx.Err() != nil || hard.Err() != nil) {
+			return false
+		}
+		runtime.Gosched()
+	}
+	return true
 }
 
 // add starts serving jobs on v; after close it returns v to the pool.
@@ -145,6 +171,7 @@ func (r *arrivalRun) serve(av *arrivalVU) {
 	for j := range av.jobs {
 		now := time.Now()
 		r.a.nextIteration(it)
+		it.InTest = j.inTest
 		it.Scheduled = j.scheduled
 		if r.lag != nil {
 			r.a.env.Out.Emit(metrics.Batch{Time: now, Tags: r.a.tags,

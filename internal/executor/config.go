@@ -177,6 +177,8 @@ func ParseConfig(name string, raw json.RawMessage) (Config, error) {
 		cfg = &ConstantArrivalRate{BaseConfig: newBase(name, typ), TimeUnit: Duration(DefaultTimeUnit)}
 	case TypeRampingArrival:
 		cfg = &RampingArrivalRate{BaseConfig: newBase(name, typ), TimeUnit: Duration(DefaultTimeUnit)}
+	case TypeArrivalTimes:
+		cfg = &ArrivalTimes{BaseConfig: newBase(name, typ), TimeUnit: Duration(DefaultArrivalTimesUnit), Speed: 1}
 	case typeExternallyControlled:
 		return nil, fmt.Errorf("scenario %s: the externally-controlled executor is not supported (it was removed in k6 v2)", name)
 	default:

@@ -18,6 +18,7 @@ type ConstantArrivalRate struct {
 	Duration        Duration `json:"duration"`
 	PreAllocatedVUs int64    `json:"preAllocatedVUs"`
 	MaxVUsLimit     int64    `json:"maxVUs"`
+	Bursty
 
 	rateSet, durationSet, preSet bool
 }
@@ -32,6 +33,7 @@ func (c *ConstantArrivalRate) setDefaults(keys map[string]json.RawMessage) error
 	if _, ok := keys["maxVUs"]; !ok {
 		c.MaxVUsLimit = c.PreAllocatedVUs
 	}
+	c.Bursty.setDefaults(keys)
 	return nil
 }
 
@@ -59,6 +61,7 @@ func (c *ConstantArrivalRate) Validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, validateArrivalVUs(c.PreAllocatedVUs, c.MaxVUsLimit, c.preSet)...)
+	errs = append(errs, c.Bursty.validate()...)
 	return joinErrs(c.BaseConfig.Name, errs)
 }
 
@@ -88,7 +91,7 @@ func (c *ConstantArrivalRate) MaxDuration() time.Duration { return c.Duration.D(
 // Description returns k6's header line.
 func (c *ConstantArrivalRate) Description() string {
 	return c.describe(fmt.Sprintf("%.2f iterations/s for %s", perSecond(c.Rate, c.TimeUnit), c.Duration),
-		maxVUsFact(c.PreAllocatedVUs, c.MaxVUsLimit))
+		c.Bursty.facts(maxVUsFact(c.PreAllocatedVUs, c.MaxVUsLimit))...)
 }
 
 func perSecond(rate int64, unit Duration) float64 {
@@ -113,7 +116,7 @@ func (c *ConstantArrivalRate) MarshalJSON() ([]byte, error) {
 
 // New returns an executor for one run.
 func (c *ConstantArrivalRate) New(env Env) Executor {
-	return &constantArrival{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs())}
+	return &constantArrival{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs(), c.Bursty.spin(env))}
 }
 
 type constantArrival struct {
@@ -123,7 +126,11 @@ type constantArrival struct {
 
 func (e *constantArrival) Run(ctx context.Context) error {
 	dur := e.cfg.Duration.D()
-	return e.run(ctx, ConstantArrivalTimes(e.cfg.Rate, e.cfg.TimeUnit.D(), dur), dur, e.cfg.GracefulStop.D())
+	times := ConstantArrivalTimes(e.cfg.Rate, e.cfg.TimeUnit.D(), dur)
+	if b := e.cfg.Burstiness; b > 0 {
+		times = BurstyConstantTimes(e.cfg.Rate, e.cfg.TimeUnit.D(), dur, b, e.cfg.Seed)
+	}
+	return e.run(ctx, times, dur, e.cfg.GracefulStop.D())
 }
 
 func (e *constantArrival) Progress() Progress {

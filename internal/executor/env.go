@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/vu"
@@ -38,7 +39,17 @@ type Env struct {
 	Kill context.Context
 	// Segment is this instance's part of the test; zero is 0:1.
 	Segment Segment
+	// SpinWait is how long before a scheduled start the arrival-times
+	// executor stops sleeping and spins (yielding) until the exact instant,
+	// since a sleeping goroutine wakes up to a millisecond or more late. The
+	// engine sets DefaultSpinWait; zero sleeps only, as tests in virtual
+	// time need (a spinning goroutine never lets virtual time advance).
+	SpinWait time.Duration
 }
+
+// DefaultSpinWait is the engine's Env.SpinWait. Each start costs up to this
+// much CPU (capped at half the gap to the previous start).
+const DefaultSpinWait = 2 * time.Millisecond
 
 func (e *Env) fill() {
 	if e.Kill == nil {

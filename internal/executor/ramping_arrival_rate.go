@@ -18,6 +18,7 @@ type RampingArrivalRate struct {
 	Stages          []Stage  `json:"stages"`
 	PreAllocatedVUs int64    `json:"preAllocatedVUs"`
 	MaxVUsLimit     int64    `json:"maxVUs"`
+	Bursty
 
 	stageSet []stageSet
 	preSet   bool
@@ -31,6 +32,7 @@ func (c *RampingArrivalRate) setDefaults(keys map[string]json.RawMessage) (err e
 	if _, ok := keys["maxVUs"]; !ok {
 		c.MaxVUsLimit = c.PreAllocatedVUs
 	}
+	c.Bursty.setDefaults(keys)
 	c.stageSet, err = readStageSet(keys["stages"])
 	return err
 }
@@ -55,6 +57,7 @@ func (c *RampingArrivalRate) Validate() error {
 	}
 	errs = append(errs, validateStages(c.Stages, c.stageSet, 0)...)
 	errs = append(errs, validateArrivalVUs(c.PreAllocatedVUs, c.MaxVUsLimit, c.preSet)...)
+	errs = append(errs, c.Bursty.validate()...)
 	return joinErrs(c.BaseConfig.Name, errs)
 }
 
@@ -76,7 +79,7 @@ func (c *RampingArrivalRate) Description() string {
 		top = max(top, s.Target)
 	}
 	return c.describe(fmt.Sprintf("Up to %.2f iterations/s for %s over %d stages", perSecond(top, c.TimeUnit), sumStages(c.Stages), len(c.Stages)),
-		maxVUsFact(c.PreAllocatedVUs, c.MaxVUsLimit))
+		c.Bursty.facts(maxVUsFact(c.PreAllocatedVUs, c.MaxVUsLimit))...)
 }
 
 // MarshalJSON writes the config with defaults applied.
@@ -87,7 +90,7 @@ func (c *RampingArrivalRate) MarshalJSON() ([]byte, error) {
 
 // New returns an executor for one run.
 func (c *RampingArrivalRate) New(env Env) Executor {
-	return &rampingArrival{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs())}
+	return &rampingArrival{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs(), c.Bursty.spin(env))}
 }
 
 type rampingArrival struct {
@@ -97,6 +100,9 @@ type rampingArrival struct {
 
 func (e *rampingArrival) Run(ctx context.Context) error {
 	times := RampingArrivalTimes(e.cfg.StartRate, e.cfg.TimeUnit.D(), e.cfg.Stages)
+	if b := e.cfg.Burstiness; b > 0 {
+		times = BurstyRampingTimes(e.cfg.StartRate, e.cfg.TimeUnit.D(), e.cfg.Stages, b, e.cfg.Seed)
+	}
 	return e.run(ctx, times, sumStages(e.cfg.Stages), e.cfg.GracefulStop.D())
 }
 

@@ -39,7 +39,8 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, chat bool) {
 		maxTokens = int(gjson.Get(body, "max_tokens").Int())
 	}
 	f, stall, n := s.draw(maxTokens)
-	q := &req{s: s, w: w, r: r, chat: chat, start: start, n: n, prompt: promptTokens(body),
+	prompt, images := s.promptTokens(body)
+	q := &req{s: s, w: w, r: r, chat: chat, start: start, n: n, prompt: prompt,
 		created: strconv.FormatInt(start.Unix(), 10), buf: make([]byte, 0, 512)}
 	prefix := "cmpl-"
 	if chat {
@@ -59,7 +60,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, chat bool) {
 		q.reasoning = min(s.cfg.ReasoningTokens, n)
 	}
 	stream := gjson.Get(body, "stream").Bool()
-	q.log = logLine{ID: q.id, Endpoint: r.URL.Path, Stream: stream, Received: start.UnixNano(), OutputTokens: n, Fault: faultNames[f]}
+	q.log = logLine{ID: q.id, Endpoint: r.URL.Path, Stream: stream, Received: start.UnixNano(), OutputTokens: n, Fault: faultNames[f], Images: images}
 	defer s.log(&q.log)
 
 	switch f {
@@ -70,6 +71,13 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, chat bool) {
 		writeError(w, http.StatusInternalServerError, "InternalServerError", "mock: injected failure")
 		return
 	}
+	release, ok := s.acquire(r)
+	if !ok {
+		q.log.ClientDisconnect = true
+		return
+	}
+	defer release()
+	q.start = time.Now() // the schedule starts with a running slot
 	s.running.Add(1)
 	defer s.running.Add(-1)
 	s.promptTotal.Add(int64(q.prompt))

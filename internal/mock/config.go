@@ -33,6 +33,19 @@ type Config struct {
 	// fraction of requests (every request when StallRate is 0).
 	Stall     time.Duration
 	StallRate float64
+	// EmbeddingDim is the length of /v1/embeddings vectors when the request
+	// sets no "dimensions" (default DefaultEmbeddingDim); EmbedLatency the
+	// delay between receiving an embeddings request and answering it.
+	EmbeddingDim int
+	EmbedLatency time.Duration
+	// MaxRunning > 0 serves at most that many completion / responses
+	// requests at once (a batch size); the others wait, in arrival order,
+	// and their TTFT schedule starts when they get a slot. The server's
+	// capacity is then MaxRunning ÷ (TTFT + (tokens−1)·ITL) requests/s.
+	MaxRunning int
+	// ImageTokens is the prompt tokens each image part counts for
+	// (default DefaultImageTokens).
+	ImageTokens int
 	// Seed makes the fault and length draws repeatable.
 	Seed uint64
 	// Log, when set, receives one JSON line per request: its id, the
@@ -49,8 +62,17 @@ func (c Config) withDefaults() Config {
 	if c.OutputTokens <= 0 {
 		c.OutputTokens = 16
 	}
+	if c.EmbeddingDim <= 0 {
+		c.EmbeddingDim = DefaultEmbeddingDim
+	}
+	if c.ImageTokens == 0 {
+		c.ImageTokens = DefaultImageTokens
+	}
 	return c
 }
+
+// DefaultImageTokens is what one image part adds to the prompt tokens.
+const DefaultImageTokens = 256
 
 // Validate reports the first invalid field.
 func (c Config) Validate() error {
@@ -60,10 +82,10 @@ func (c Config) Validate() error {
 			return fmt.Errorf("mock config: %s = %g, want a fraction in [0,1]", name, v)
 		}
 	}
-	if c.TTFT < 0 || c.ITL < 0 || c.Stall < 0 {
+	if c.TTFT < 0 || c.ITL < 0 || c.Stall < 0 || c.EmbedLatency < 0 {
 		return fmt.Errorf("mock config: negative duration")
 	}
-	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 {
+	if c.ReasoningTokens < 0 || c.OutputTokensStddev < 0 || c.EmbeddingDim < 0 || c.ImageTokens < 0 || c.MaxRunning < 0 {
 		return fmt.Errorf("mock config: negative token setting")
 	}
 	return nil

@@ -34,6 +34,10 @@ type Server struct {
 	promptTotal, genTotal    atomic.Int64
 	stopTotal, lengthTotal   atomic.Int64
 	abortTotal, requestTotal atomic.Int64
+	imagesTotal              atomic.Int64
+
+	slots   chan struct{} // MaxRunning slots; nil: unbounded
+	waiting atomic.Int64
 }
 
 // New returns a server for cfg.
@@ -46,9 +50,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log != nil {
 		s.enc = json.NewEncoder(cfg.Log)
 	}
+	if cfg.MaxRunning > 0 {
+		s.slots = make(chan struct{}, cfg.MaxRunning)
+	}
 	s.mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) { s.complete(w, r, true) })
 	s.mux.HandleFunc("POST /v1/completions", func(w http.ResponseWriter, r *http.Request) { s.complete(w, r, false) })
+	s.mux.HandleFunc("POST /v1/embeddings", s.embeddings)
+	s.mux.HandleFunc("POST /v1/responses", s.responses)
 	s.mux.HandleFunc("GET /v1/models", s.models)
+	s.mux.HandleFunc("GET /health", s.health)
+	s.mux.HandleFunc("GET /v1/health", s.health)
 	s.mux.HandleFunc("GET /metrics", s.metrics)
 	return s, nil
 }
@@ -145,13 +156,30 @@ func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 		return `{finished_reason="` + reason + `",model_name=` + strconv.Quote(s.cfg.Model) + `}`
 	}
 	fmt.Fprintf(w, "# HELP vllm:num_requests_running Number of requests in model execution batches.\n# TYPE vllm:num_requests_running gauge\nvllm:num_requests_running%s %d\n", l, s.running.Load())
-	fmt.Fprintf(w, "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting%s 0\n", l)
+	fmt.Fprintf(w, "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting%s %d\n", l, s.waiting.Load())
 	fmt.Fprintf(w, "# HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.\n# TYPE vllm:kv_cache_usage_perc gauge\nvllm:kv_cache_usage_perc%s %g\n", l, math.Min(1, float64(s.running.Load())/256))
 	fmt.Fprintf(w, "# HELP vllm:prompt_tokens_total Number of prefill tokens processed.\n# TYPE vllm:prompt_tokens_total counter\nvllm:prompt_tokens_total%s %d\n", l, s.promptTotal.Load())
 	fmt.Fprintf(w, "# HELP vllm:generation_tokens_total Number of generation tokens processed.\n# TYPE vllm:generation_tokens_total counter\nvllm:generation_tokens_total%s %d\n", l, s.genTotal.Load())
 	fmt.Fprintf(w, "# HELP vllm:request_success_total Count of successfully processed requests.\n# TYPE vllm:request_success_total counter\n")
 	fmt.Fprintf(w, "vllm:request_success_total%s %d\nvllm:request_success_total%s %d\nvllm:request_success_total%s %d\n",
 		lr("stop"), s.stopTotal.Load(), lr("length"), s.lengthTotal.Load(), lr("abort"), s.abortTotal.Load())
+	fmt.Fprintf(w, "# HELP mock:images_total Image parts received (the mock's own counter).\n# TYPE mock:images_total counter\nmock:images_total%s %d\n", l, s.imagesTotal.Load())
+}
+
+// acquire waits for a running slot (Config.MaxRunning); it returns the
+// release function, or false when the client left first.
+func (s *Server) acquire(r *http.Request) (func(), bool) {
+	if s.slots == nil {
+		return func() {}, true
+	}
+	s.waiting.Add(1)
+	defer s.waiting.Add(-1)
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, true
+	case <-r.Context().Done():
+		return nil, false
+	}
 }
 
 // logLine is one request's log record.
@@ -164,6 +192,7 @@ type logLine struct {
 	OutputTokens     int    `json:"output_tokens"`
 	Fault            string `json:"fault,omitempty"`
 	ClientDisconnect bool   `json:"client_disconnect,omitempty"`
+	Images           int    `json:"images,omitempty"`
 }
 
 func (s *Server) log(l *logLine) {
@@ -181,14 +210,43 @@ func writeError(w http.ResponseWriter, status int, typ, msg string) {
 	fmt.Fprintf(w, `{"object":"error","error":{"message":%q,"type":%q,"code":%d}}`, msg, typ, status)
 }
 
-// promptTokens estimates the prompt length as one token per 4 bytes of text.
-func promptTokens(body string) int {
+// promptTokens estimates the prompt length as one token per 4 bytes of
+// text (at least 1) plus Config.ImageTokens per image, and counts the
+// images: "prompt", and the chat "messages" or Responses "input" and
+// "instructions", whose content is a string or a list of parts (text /
+// input_text parts count their text; image_url / input_image parts are
+// images).
+func (s *Server) promptTokens(body string) (tokens, images int) {
 	n := 0
 	if p := gjson.Get(body, "prompt"); p.Exists() {
 		n += len(p.String())
 	}
-	gjson.Get(body, "messages.#.content").ForEach(func(_, v gjson.Result) bool { n += len(v.String()); return true })
-	return max(1, n/4)
+	n += len(gjson.Get(body, "instructions").String())
+	content := func(c gjson.Result) {
+		if c.Type == gjson.String {
+			n += len(c.Str)
+			return
+		}
+		c.ForEach(func(_, part gjson.Result) bool {
+			switch part.Get("type").Str {
+			case "image_url", "input_image", "image":
+				images++
+			default:
+				n += len(part.Get("text").Str)
+			}
+			return true
+		})
+	}
+	gjson.Get(body, "messages").ForEach(func(_, m gjson.Result) bool { content(m.Get("content")); return true })
+	if in := gjson.Get(body, "input"); in.Type == gjson.String {
+		n += len(in.Str)
+	} else {
+		in.ForEach(func(_, m gjson.Result) bool { content(m.Get("content")); return true })
+	}
+	if images > 0 {
+		s.imagesTotal.Add(int64(images))
+	}
+	return max(1, n/4) + images*s.cfg.ImageTokens, images
 }
 
 func readBody(r *http.Request) (string, error) {

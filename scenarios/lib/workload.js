@@ -5,8 +5,12 @@
 //   DURATION=300s        how long the arrivals last
 //   RATE, MAX_VUS        override the scenario's requests/s and concurrency cap
 //   PROMPT_TOKENS=N      synthetic prompts of about N tokens (PROMPT_STDDEV,
-//                        PROMPT_SEED) instead of the bundled prompt set
+//                        PROMPT_SEED) instead of the bundled prompt set;
+//                        PREFIX_TOKENS=N and PREFIX_GROUPS=G put one of G
+//                        shared N-token prefixes before each (prefix cache)
 //   MAX_TOKENS=256       max_tokens of every request
+//   ENDPOINT=chat        chat (streaming) or embeddings: embed each prompt
+//                        instead (llm_request_duration, llm_input_tokens)
 //   SLO_TTFT_P95=ms      threshold on llm_ttft p(95)
 //   SLO_FAILURE_RATE=x   threshold on llm_request_failed rate
 //   TARGET/MODEL or LLM_BASE_URL/LLM_MODEL/LLM_API_KEY: see target.js
@@ -38,6 +42,8 @@ export const prompts = new SharedArray('prompts', () => {
         tokens,
         stddev: num('PROMPT_STDDEV', 0),
         seed: num('PROMPT_SEED', 1),
+        prefixTokens: num('PREFIX_TOKENS', 0),
+        prefixGroups: num('PREFIX_TOKENS', 0) > 0 ? num('PREFIX_GROUPS', 1) : 0,
       })
       .map((p) => ({ prompt: p }));
   }
@@ -86,9 +92,26 @@ export function runTags(workload) {
 
 const client = newClient();
 
-/** request sends one streaming chat request built from the prompt set. */
+const endpoint = __ENV.ENDPOINT || 'chat';
+if (endpoint !== 'chat' && endpoint !== 'embeddings') {
+  throw new Error(`ENDPOINT=${endpoint}: want chat or embeddings`);
+}
+
+/**
+ * request sends one streaming chat request built from the prompt set, or
+ * with ENDPOINT=embeddings one embeddings request of the prompt's text.
+ */
 export function request(extraTags) {
   const p = prompts[Math.floor(Math.random() * prompts.length)];
+  if (endpoint === 'embeddings') {
+    const input = p.prompt || p.messages.map((m) => m.content).join('\n');
+    const res = client.embed({ input }, extraTags ? { tags: extraTags } : undefined);
+    check(res, {
+      'response ok': (r) => r.ok,
+      'one vector': (r) => r.count === 1 && r.dimensions > 0,
+    });
+    return res;
+  }
   const messages = p.messages || [{ role: 'user', content: p.prompt }];
   const res = client.chat({ messages, max_tokens: num('MAX_TOKENS', 256) }, extraTags ? { tags: extraTags } : undefined);
   check(res, {
