@@ -75,7 +75,7 @@ func (i *instance) parseFailure(st *modules.State, r *request, err error) *Respo
 	if errors.As(err, &pe) {
 		code = pe.code
 	}
-	res := &Response{Headers: map[string]string{}, Cookies: map[string][]*HTTPCookie{}, Error: err.Error(), ErrorCode: code, URL: r.rawURL}
+	res := &Response{Error: err.Error(), ErrorCode: code, URL: r.rawURL, req: r}
 	return res
 }
 

@@ -61,6 +61,16 @@ type request struct {
 	throw        bool
 }
 
+// replaces reports whether params.cookies replaces the jar's cookie name.
+func (r *request) replaces(name string) bool {
+	for _, c := range r.cookies {
+		if c.replace && c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // errParse marks errors found while reading a request's arguments: k6
 // returns them as a Response with error_code 1020 (URL) or 0, emitting no
 // metrics.

@@ -125,6 +125,12 @@ export default function () {
   eq(res.request.headers['Content-Length'], undefined, 'request.headers without Content-Length');
   eq(res.json(), JSON.parse(res.body), 'json() parses the body');
   eq(res.json('nope.deeper'), undefined, 'missing path');
+  eq(Object.keys(res), ['status', 'status_text', 'proto', 'headers', 'cookies', 'body', 'url', 'remote_ip', 'remote_port',
+    'timings', 'tls_version', 'tls_cipher_suite', 'ocsp', 'error', 'error_code', 'request'], 'keys in order');
+  ok(res.headers === res.headers && res.timings === res.timings, 'objects keep their identity');
+  eq(typeof res.json, 'function', 'json is a method');
+  res.mine = 1; res.status = 299;
+  eq([res.mine, res.status, JSON.parse(JSON.stringify(res)).mine], [1, 299, 1], 'assignable');
   const again = http.get(__ENV.BASE + '/echo');
   eq(again.timings.connecting, 0, 'reused connection: connecting 0');
   eq(again.timings.tls_handshaking, 0, 'reused connection: tls 0');

@@ -4,36 +4,39 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/grafana/sobek"
 	"github.com/tidwall/gjson"
 )
 
-// Response is k6's Response object. Scripts see its fields by their js
-// names; body is filled on the VU goroutine (toJS).
+// Response is the Go side of k6's Response object. Scripts see it through
+// jsResponse, which converts each field when it is first read.
 type Response struct {
-	Status         int                      `js:"status"`
-	StatusText     string                   `js:"status_text"`
-	Proto          string                   `js:"proto"`
-	Headers        map[string]string        `js:"headers"`
-	Cookies        map[string][]*HTTPCookie `js:"cookies"`
-	Body           any                      `js:"body"`
-	URL            string                   `js:"url"`
-	RemoteIP       string                   `js:"remote_ip"`
-	RemotePort     int                      `js:"remote_port"`
-	Timings        Timings                  `js:"timings"`
-	TLSVersion     string                   `js:"tls_version"`
-	TLSCipherSuite string                   `js:"tls_cipher_suite"`
-	OCSP           OCSP                     `js:"ocsp"`
-	Error          string                   `js:"error"`
-	ErrorCode      int                      `js:"error_code"`
-	Request        Request                  `js:"request"`
-	rt             *sobek.Runtime           `js:"-"`
-	raw            []byte                   `js:"-"`
-	hasBody        bool                     `js:"-"`
-	respType       responseType             `js:"-"`
-	parsed         sobek.Value              `js:"-"`
+	Status         int
+	StatusText     string
+	Proto          string
+	URL            string
+	RemoteIP       string
+	RemotePort     int
+	Timings        Timings
+	TLSVersion     string
+	TLSCipherSuite string
+	OCSP           OCSP
+	Error          string
+	ErrorCode      int
+
+	header   http.Header // nil on a transport error
+	raw      []byte
+	hasBody  bool
+	respType responseType
+	// req, ua and jarCookies describe the original request (res.request);
+	// digest answers a digest challenge.
+	req        *request
+	ua         string
+	jarCookies []*http.Cookie
+	digest     string
 }
 
 // Timings are a hop's timings in ms.
@@ -89,23 +92,26 @@ type HTTPCookie struct {
 	Expires  int64  `js:"expires"`
 }
 
-// toJS fills the body on the VU goroutine and returns the JS object.
+// toJS returns the JS Response object; call it on the VU goroutine.
 func (r *Response) toJS(rt *sobek.Runtime) sobek.Value {
-	r.rt = rt
-	switch {
-	case !r.hasBody || r.respType == respNone:
-		r.Body = nil
-	case r.respType == respBinary:
-		r.Body = rt.NewArrayBuffer(r.raw)
-	default:
-		r.Body = string(r.raw)
-	}
-	return rt.ToValue(r)
+	return rt.NewDynamicObject(&jsResponse{rt: rt, r: r})
 }
 
-// JSON is res.json([selector]).
-func (r *Response) JSON(call sobek.FunctionCall) sobek.Value {
-	rt := r.rt
+// body is the JS body: a string, an ArrayBuffer or null.
+func (j *jsResponse) body() sobek.Value {
+	r := j.r
+	switch {
+	case !r.hasBody || r.respType == respNone:
+		return sobek.Null()
+	case r.respType == respBinary:
+		return j.rt.ToValue(j.rt.NewArrayBuffer(r.raw))
+	}
+	return j.rt.ToValue(string(r.raw))
+}
+
+// json is res.json([selector]).
+func (j *jsResponse) json(call sobek.FunctionCall) sobek.Value {
+	rt, r := j.rt, j.r
 	if !r.hasBody || r.respType == respNone {
 		throwGo(rt, errors.New("the body is null so we can't transform it to JSON - this likely was because of a request error getting the response"))
 	}
@@ -119,8 +125,8 @@ func (r *Response) JSON(call sobek.FunctionCall) sobek.Value {
 		}
 		return rt.ToValue(res.Value())
 	}
-	if r.parsed != nil {
-		return r.parsed
+	if j.parsed != nil {
+		return j.parsed
 	}
 	// JSON.parse keeps the key order; Go's decoder words the error as k6.
 	parse, _ := sobek.AssertFunction(rt.Get("JSON").ToObject(rt).Get("parse"))
@@ -133,8 +139,8 @@ func (r *Response) JSON(call sobek.FunctionCall) sobek.Value {
 		}
 		throwGo(rt, jsonError(r.raw, jerr))
 	}
-	r.parsed = v
-	return r.parsed
+	j.parsed = v
+	return v
 }
 
 // jsonError words a JSON error as k6 does, with the 1-based line and
@@ -163,20 +169,18 @@ func jsonError(b []byte, err error) error {
 	return fmt.Errorf("cannot parse json due to an error at line %d, character %d , error: %w", line, col, err)
 }
 
-// HTML is res.html(): k6/html is not part of llmbench.
-func (r *Response) HTML(sobek.FunctionCall) sobek.Value {
-	throwGo(r.rt, errors.New("res.html() needs k6/html, which llmbench does not support; parse res.body yourself"))
+// html, submitForm and clickLink need k6/html.
+func (j *jsResponse) html(sobek.FunctionCall) sobek.Value {
+	throwGo(j.rt, errors.New("res.html() needs k6/html, which llmbench does not support; parse res.body yourself"))
 	return nil
 }
 
-// SubmitForm is res.submitForm(): it needs k6/html.
-func (r *Response) SubmitForm(sobek.FunctionCall) sobek.Value {
-	throwGo(r.rt, errors.New("res.submitForm() needs k6/html, which llmbench does not support"))
+func (j *jsResponse) submitForm(sobek.FunctionCall) sobek.Value {
+	throwGo(j.rt, errors.New("res.submitForm() needs k6/html, which llmbench does not support"))
 	return nil
 }
 
-// ClickLink is res.clickLink(): it needs k6/html.
-func (r *Response) ClickLink(sobek.FunctionCall) sobek.Value {
-	throwGo(r.rt, errors.New("res.clickLink() needs k6/html, which llmbench does not support"))
+func (j *jsResponse) clickLink(sobek.FunctionCall) sobek.Value {
+	throwGo(j.rt, errors.New("res.clickLink() needs k6/html, which llmbench does not support"))
 	return nil
 }

@@ -135,8 +135,7 @@ func (s *sender) send(r *request) (*Response, error) {
 	if r.jar != nil {
 		jar = r.jar
 	}
-	res := &Response{respType: r.respType, Headers: map[string]string{}, Cookies: map[string][]*HTTPCookie{}}
-	res.Request = s.requestInfo(r, jar)
+	res := &Response{respType: r.respType, req: r, ua: s.opts.UserAgent}
 	res.URL = r.url.String()
 
 	method, u, body, hasBody := r.method, r.url, r.body, r.hasBody
@@ -144,12 +143,19 @@ func (s *sender) send(r *request) (*Response, error) {
 	hops, digestDone := 0, false
 	for {
 		h := newHopTrace()
-		req, err := s.buildHop(ctx, h, r, method, u, body, hasBody, prev, jar)
+		var jarCookies []*http.Cookie
+		if jar != nil {
+			jarCookies = jar.Cookies(u)
+		}
+		if prev == nil && !digestDone {
+			res.jarCookies = jarCookies // what res.request.cookies shows
+		}
+		req, err := s.buildHop(ctx, h, r, method, u, body, hasBody, prev, jarCookies)
 		if err != nil {
 			return s.fail(r, res, h, method, u, err)
 		}
 		if r.auth == "digest" && digestDone {
-			req.Header.Set("Authorization", res.Request.digest)
+			req.Header.Set("Authorization", res.digest)
 		}
 		resp, err := s.tr.RoundTrip(req)
 		if err != nil {
@@ -174,7 +180,7 @@ func (s *sender) send(r *request) (*Response, error) {
 			if auth, ok := digestAuth(resp.Header.Get("WWW-Authenticate"), method, u); ok {
 				drain(resp.Body)
 				s.emitHop(r, h, time.Now(), method, u, resp, nil, true)
-				res.Request.digest = auth
+				res.digest = auth
 				digestDone = true
 				continue
 			}
@@ -227,7 +233,7 @@ func drain(b io.ReadCloser) {
 
 // buildHop builds one hop's request: default headers, the body's content
 // type, the user's headers, basic auth from the URL and cookies.
-func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method string, u *url.URL, body []byte, hasBody bool, prev *url.URL, jar http.CookieJar) (*http.Request, error) {
+func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method string, u *url.URL, body []byte, hasBody bool, prev *url.URL, jarCookies []*http.Cookie) (*http.Request, error) {
 	var rd io.Reader
 	if hasBody {
 		rd = bytes.NewReader(body)
@@ -268,7 +274,7 @@ func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method s
 		p, _ := u.User.Password()
 		req.SetBasicAuth(u.User.Username(), p)
 	}
-	s.addCookies(req, r, u, jar)
+	addCookies(req, r, jarCookies)
 	return req, nil
 }
 
@@ -285,18 +291,12 @@ func sameOrSubdomain(parent, sub string) bool {
 	return parent == sub || strings.HasSuffix(sub, "."+parent)
 }
 
-func (s *sender) addCookies(req *http.Request, r *request, u *url.URL, jar http.CookieJar) {
-	replaced := map[string]bool{}
-	for _, c := range r.cookies {
-		if c.replace {
-			replaced[c.name] = true
-		}
-	}
-	if jar != nil {
-		for _, c := range jar.Cookies(u) {
-			if !replaced[c.Name] {
-				req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-			}
+// addCookies adds the jar's cookies for the hop's URL (but those that
+// params.cookies replace) and then params.cookies.
+func addCookies(req *http.Request, r *request, jarCookies []*http.Cookie) {
+	for _, c := range jarCookies {
+		if !r.replaces(c.Name) {
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 		}
 	}
 	for _, c := range r.cookies {
@@ -324,12 +324,7 @@ func (s *sender) finish(r *request, res *Response, h *hopTrace, method string, u
 	res.Status = resp.StatusCode
 	res.StatusText = resp.Status
 	res.Proto = resp.Proto
-	for k, v := range resp.Header {
-		res.Headers[k] = strings.Join(v, ", ")
-	}
-	for _, c := range resp.Cookies() {
-		res.Cookies[c.Name] = append(res.Cookies[c.Name], httpCookie(c))
-	}
+	res.header = resp.Header
 	res.Timings = h.timings(end)
 	if a := h.remote.Load(); a != nil {
 		res.RemoteIP, res.RemotePort = a.IP.String(), a.Port
@@ -368,7 +363,7 @@ func (s *sender) fail(r *request, res *Response, h *hopTrace, method string, u *
 	end := time.Now()
 	code, msg := classify(err)
 	res.Status, res.StatusText, res.Proto = 0, "", ""
-	res.Headers = map[string]string{}
+	res.header = nil
 	res.Error, res.ErrorCode = msg, code
 	res.Timings = h.timings(end)
 	res.hasBody = false
@@ -541,13 +536,19 @@ func httpCookie(c *http.Cookie) *HTTPCookie {
 		Secure: c.Secure, MaxAge: c.MaxAge, Expires: exp}
 }
 
-// requestInfo describes the original request (res.request).
-func (s *sender) requestInfo(r *request, jar http.CookieJar) Request {
-	ri := Request{Method: r.method, URL: r.url.String(), Body: r.plainBody, Headers: map[string][]string{}, Cookies: map[string][]*RequestCookie{}}
+// request describes the original request (res.request), built when a
+// script first reads it.
+func (res *Response) request() Request {
+	r := res.req
+	u := r.rawURL
+	if r.url != nil {
+		u = r.url.String()
+	}
+	ri := Request{Method: r.method, URL: u, Body: r.plainBody, Headers: map[string][]string{}, Cookies: map[string][]*RequestCookie{}}
 	for k, v := range r.headers {
 		ri.Headers[k] = v
 	}
-	if ua := s.opts.UserAgent; ua != "" {
+	if ua := res.ua; ua != "" {
 		if _, set := ri.Headers["User-Agent"]; !set {
 			ri.Headers["User-Agent"] = []string{ua}
 		}
@@ -562,16 +563,10 @@ func (s *sender) requestInfo(r *request, jar http.CookieJar) Request {
 		ri.Headers["Host"] = []string{r.host}
 	}
 	var cookieHdr []string
-	replaced := map[string]bool{}
-	for _, c := range r.cookies {
-		replaced[c.name] = replaced[c.name] || c.replace
-	}
-	if jar != nil {
-		for _, c := range jar.Cookies(r.url) {
-			if !replaced[c.Name] {
-				ri.Cookies[c.Name] = append(ri.Cookies[c.Name], &RequestCookie{Name: c.Name, Value: c.Value})
-				cookieHdr = append(cookieHdr, c.Name+"="+c.Value)
-			}
+	for _, c := range res.jarCookies {
+		if !r.replaces(c.Name) {
+			ri.Cookies[c.Name] = append(ri.Cookies[c.Name], &RequestCookie{Name: c.Name, Value: c.Value})
+			cookieHdr = append(cookieHdr, c.Name+"="+c.Value)
 		}
 	}
 	for _, c := range r.cookies {
