@@ -72,7 +72,7 @@ func TestModuleOptions(t *testing.T) {
 		{"defaults", `new llm.Client()`, ""},
 		{"full", `new llm.Client({baseURL:'http://x/v1', apiKey:'k', model:'m', timeout:'5s', headers:{A:'1'}, tags:{target:'v', n:1}, slo:{ttft:'500ms', tpot:50, e2e:'30s'}})`, ""},
 		{"unknown key", `new llm.Client({base_url:'x'})`, `unknown option "base_url"`},
-		{"bad duration", `new llm.Client({timeout:'soon'})`, `timeout: "soon" is not a duration`},
+		{"bad duration", `new llm.Client({timeout:'soon'})`, `timeout: invalid duration "soon"`},
 		{"bad slo", `new llm.Client({slo:{ttfb:'1s'}})`, `slo: unknown key "ttfb"`},
 		{"bad scheme", `new llm.Client({baseURL:'ftp://x'})`, `scheme must be http or https`},
 		{"bad tag", `new llm.Client({tags:{a:{}}})`, `tags.a`},

@@ -2,10 +2,11 @@ package llm
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/grafana/sobek"
+
+	"github.com/llmbench/llmbench/internal/duration"
 )
 
 // clientOptions is what `new llm.Client({…})` configures.
@@ -38,7 +39,7 @@ func parseClientOptions(rt *sobek.Runtime, v sobek.Value) (clientOptions, error)
 		case "model":
 			o.cfg.Model = val.String()
 		case "timeout":
-			o.cfg.Timeout, err = duration(val, "timeout")
+			o.cfg.Timeout, err = jsDuration(val, "timeout")
 		case "headers":
 			o.cfg.Headers, err = tagMap(rt, val, "headers")
 		case "tags":
@@ -79,7 +80,7 @@ func parseSLO(rt *sobek.Runtime, v sobek.Value) (SLO, error) {
 		default:
 			return s, fmt.Errorf("slo: unknown key %q (want ttft, tpot, e2e)", k)
 		}
-		d, err := duration(obj.Get(k), "slo."+k)
+		d, err := jsDuration(obj.Get(k), "slo."+k)
 		if err != nil {
 			return s, err
 		}
@@ -109,7 +110,7 @@ func parseParams(rt *sobek.Runtime, v sobek.Value) (requestParams, error) {
 		case "headers":
 			p.opts.Headers, err = tagMap(rt, val, "params.headers")
 		case "timeout":
-			p.opts.Timeout, err = duration(val, "params.timeout")
+			p.opts.Timeout, err = jsDuration(val, "params.timeout")
 		default:
 			err = fmt.Errorf("params: unknown key %q (want tags, headers, timeout)", k)
 		}
@@ -120,29 +121,27 @@ func parseParams(rt *sobek.Runtime, v sobek.Value) (requestParams, error) {
 	return p, nil
 }
 
-// duration reads a k6-style duration: a Go duration string ("120s",
-// "1m30s", "500ms") or a number of milliseconds.
-func duration(v sobek.Value, what string) (time.Duration, error) {
+// jsDuration reads a duration option the way k6 does (internal/duration):
+// a string in k6's grammar ("120s", "1m30s", "1d", "1500" = 1.5s) or a
+// number of milliseconds. A negative duration is an error.
+func jsDuration(v sobek.Value, what string) (time.Duration, error) {
+	var d time.Duration
+	var err error
 	switch x := v.Export().(type) {
 	case string:
-		d, err := time.ParseDuration(x)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %q is not a duration such as \"500ms\" or \"2m\"", what, x)
-		}
-		if d < 0 {
-			return 0, fmt.Errorf("%s: negative duration %q", what, x)
-		}
-		return d, nil
+		d, err = duration.Parse(x)
 	case int64:
-		if x < 0 {
-			return 0, fmt.Errorf("%s: negative duration %d", what, x)
-		}
-		return time.Duration(x) * time.Millisecond, nil
+		d, err = duration.FromMillis(float64(x))
 	case float64:
-		if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, fmt.Errorf("%s: invalid duration %v", what, x)
-		}
-		return time.Duration(x * float64(time.Millisecond)), nil
+		d, err = duration.FromMillis(x)
+	default:
+		return 0, fmt.Errorf("%s: want a duration string or milliseconds, got %s", what, v.String())
 	}
-	return 0, fmt.Errorf("%s: want a duration string or milliseconds, got %s", what, v.String())
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%s: negative duration %s", what, v.String())
+	}
+	return d, nil
 }

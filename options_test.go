@@ -1,0 +1,65 @@
+package llm
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/sobek"
+)
+
+// TestOptionsDurations reads the client's timeout, a request's
+// params.timeout and the SLO limits in k6's duration grammar
+// (internal/duration), as the test options are read: '1d' and '1500'
+// (milliseconds, as k6 reads a bare numeric string) used to fail here.
+func TestOptionsDurations(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		js   string
+		want time.Duration
+		err  string
+	}{
+		{js: `'1d'`, want: 24 * time.Hour},
+		{js: `'1500'`, want: 1500 * time.Millisecond},
+		{js: `'1d2h'`, want: 26 * time.Hour},
+		{js: `'90s'`, want: 90 * time.Second},
+		{js: `1500`, want: 1500 * time.Millisecond},
+		{js: `2.5`, want: 2500 * time.Microsecond},
+		{js: `'2d-3h'`, err: `invalid duration "2d-3h"`},
+		{js: `'-1d2h'`, err: "negative duration"},
+		{js: `-1`, err: "negative duration"},
+		{js: `'soon'`, err: `invalid duration "soon"`},
+		{js: `NaN`, err: "invalid duration"},
+		{js: `true`, err: "want a duration string or milliseconds"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.js, func(t *testing.T) {
+			rt := sobek.New()
+			v, err := rt.RunString(`({timeout: ` + tc.js + `, slo: {e2e: ` + tc.js + `}})`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := parseClientOptions(rt, v)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("timeout %s: err = %v, want %q", tc.js, err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("timeout %s: %v", tc.js, err)
+			}
+			if o.cfg.Timeout != tc.want || o.slo.E2E != tc.want {
+				t.Errorf("timeout %s = %v, slo.e2e = %v; want %v", tc.js, o.cfg.Timeout, o.slo.E2E, tc.want)
+			}
+			p, err := rt.RunString(`({timeout: ` + tc.js + `})`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			params, err := parseParams(rt, p)
+			if err != nil || params.opts.Timeout != tc.want {
+				t.Errorf("params.timeout %s = %v, %v; want %v", tc.js, params.opts.Timeout, err, tc.want)
+			}
+		})
+	}
+}
