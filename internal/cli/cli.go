@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/gpustat"
 	"github.com/llmbench/llmbench/internal/js/modules"
 )
 
@@ -41,8 +42,9 @@ func (e Env) environMap() map[string]string {
 }
 
 // Main runs the command line in env with the JS modules in mods and returns
-// the process exit code.
-func Main(ctx context.Context, env Env, mods *modules.Registry) int {
+// the process exit code. gpu is the GPU sampling the build offers
+// (cmd/llmbench passes llm.GPUSource{}); nil runs without GPU metrics.
+func Main(ctx context.Context, env Env, mods *modules.Registry, gpu gpustat.Source) int {
 	root := &cobra.Command{
 		Use:           "llmbench",
 		Short:         "Load-test OpenAI-compatible LLM servers with k6-dialect scripts",
@@ -54,11 +56,11 @@ func Main(ctx context.Context, env Env, mods *modules.Registry) int {
 	root.SetErr(env.Stderr)
 	root.SetIn(env.Stdin)
 	root.AddCommand(
-		newRunCmd(ctx, env, mods),
+		newRunCmd(ctx, env, mods, gpu),
 		newInspectCmd(ctx, env, mods),
 		newVersionCmd(env),
 		newMockCmd(ctx, env),
-		newGPUCmd(env),
+		newGPUCmd(env, gpu),
 		newReportCmd(env),
 	)
 	err := root.ExecuteContext(ctx)
