@@ -37,7 +37,7 @@ func TestModuleOptions(t *testing.T) {
 		{"bad duration", `new llm.Client({timeout:'soon'})`, `timeout: invalid duration "soon"`},
 		{"bad slo", `new llm.Client({slo:{ttfb:'1s'}})`, `slo: unknown key "ttfb"`},
 		{"bad scheme", `new llm.Client({baseURL:'ftp://x'})`, `scheme must be http or https`},
-		{"bad tag", `new llm.Client({tags:{a:{}}})`, `tags.a`},
+		{"bad tag", `new llm.Client({tags:{a:{}}})`, `tags: only String, Boolean and Number types`},
 		{"timestamps", `new llm.Client({timestamps:'user'}); new llm.Client({timestamps:'kernel'})`, ""},
 		{"bad timestamps", `new llm.Client({timestamps:'tsc'})`, `timestamps: want 'kernel' or 'user', got "tsc"`},
 		{"init context", `new llm.Client().chat({})`, `cannot be called in the init context`},

@@ -7,6 +7,7 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/llmbench/llmbench/internal/duration"
+	"github.com/llmbench/llmbench/internal/js/modules"
 )
 
 // clientOptions is what `new llm.Client({…})` configures.
@@ -41,9 +42,9 @@ func parseClientOptions(rt *sobek.Runtime, v sobek.Value) (clientOptions, error)
 		case "timeout":
 			o.cfg.Timeout, err = jsDuration(val, "timeout")
 		case "headers":
-			o.cfg.Headers, err = tagMap(rt, val, "headers")
+			o.cfg.Headers, err = stringMap(rt, val, "headers")
 		case "tags":
-			o.tags, err = tagMap(rt, val, "tags")
+			o.tags, err = stringMap(rt, val, "tags")
 		case "slo":
 			o.slo, err = parseSLO(rt, val)
 		case "timestamps":
@@ -106,9 +107,9 @@ func parseParams(rt *sobek.Runtime, v sobek.Value) (requestParams, error) {
 		val := obj.Get(k)
 		switch k {
 		case "tags":
-			p.tags, err = tagMap(rt, val, "params.tags")
+			p.tags, err = stringMap(rt, val, "params.tags")
 		case "headers":
-			p.opts.Headers, err = tagMap(rt, val, "params.headers")
+			p.opts.Headers, err = stringMap(rt, val, "params.headers")
 		case "timeout":
 			p.opts.Timeout, err = jsDuration(val, "params.timeout")
 		default:
@@ -144,4 +145,19 @@ func jsDuration(v sobek.Value, what string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s: negative duration %s", what, v.String())
 	}
 	return d, nil
+}
+
+// stringMap reads a JS object of string, number or boolean values (tags,
+// headers) with the one tag-value formatter, modules.TagValue: numbers
+// print as JavaScript prints them (1e21 → "1e+21"), as k6 formats metric
+// tags. null and undefined give nil.
+func stringMap(rt *sobek.Runtime, v sobek.Value, what string) (map[string]string, error) {
+	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {
+		return nil, nil
+	}
+	m, err := modules.UserTags(rt, v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return m, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/grafana/sobek"
 )
 
@@ -61,5 +62,29 @@ func TestOptionsDurations(t *testing.T) {
 				t.Errorf("params.timeout %s = %v, %v; want %v", tc.js, params.opts.Timeout, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOptionsTags formats tag and header values with the engine's one
+// tag-value formatter (modules.TagValue), as k6 formats metric tags: a
+// number prints as JavaScript prints it. The llm module used to print
+// 1e21 as "1000000000000000000000" and 1e-7 as "0.0000001".
+func TestOptionsTags(t *testing.T) {
+	t.Parallel()
+	rt := sobek.New()
+	v, err := rt.RunString(`({tags: {big: 1e21, small: 1e-7, n: 1.5, b: true, s: 'x'}, headers: {'X-N': 2}})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseClientOptions(rt, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"big": "1e+21", "small": "1e-7", "n": "1.5", "b": "true", "s": "x"}
+	if diff := cmp.Diff(want, o.tags); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	if got := o.cfg.Headers["X-N"]; got != "2" {
+		t.Errorf("header X-N = %q, want \"2\"", got)
 	}
 }
