@@ -2,12 +2,10 @@ package llm
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/grafana/sobek"
 
 	"github.com/llmbench/llmbench/internal/js/modules/modulestest"
 	"github.com/llmbench/llmbench/internal/mock"
@@ -24,54 +22,6 @@ func loadModule(t *testing.T) *modulestest.VU {
 		t.Fatal("llm_ttft not registered in init")
 	}
 	return v
-}
-
-func TestModuleOptions(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, js, err string
-	}{
-		{"defaults", `new llm.Client()`, ""},
-		{"full", `new llm.Client({baseURL:'http://x/v1', apiKey:'k', model:'m', timeout:'5s', headers:{A:'1'}, tags:{target:'v', n:1}, slo:{ttft:'500ms', tpot:50, e2e:'30s'}})`, ""},
-		{"unknown key", `new llm.Client({base_url:'x'})`, `unknown option "base_url"`},
-		{"bad duration", `new llm.Client({timeout:'soon'})`, `timeout: invalid duration "soon"`},
-		{"bad slo", `new llm.Client({slo:{ttfb:'1s'}})`, `slo: unknown key "ttfb"`},
-		{"bad scheme", `new llm.Client({baseURL:'ftp://x'})`, `scheme must be http or https`},
-		{"bad tag", `new llm.Client({tags:{a:{}}})`, `tags: only String, Boolean and Number types`},
-		{"timestamps", `new llm.Client({timestamps:'user'}); new llm.Client({timestamps:'kernel'})`, ""},
-		{"bad timestamps", `new llm.Client({timestamps:'tsc'})`, `timestamps: want 'kernel' or 'user', got "tsc"`},
-		{"init context", `new llm.Client().chat({})`, `cannot be called in the init context`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			v := modulestest.New(t)
-			v.Load(t, New(), "llm")
-			_, err := v.RT.RunString(tc.js)
-			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
-				t.Errorf("err = %v, want %q", err, tc.err)
-			}
-		})
-	}
-	t.Run("parsed", func(t *testing.T) {
-		rt := sobek.New()
-		v, err := rt.RunString(`({baseURL:'http://x/v1', apiKey:'k', model:'m', timeout:1500, headers:{A:'1'}, tags:{n:1, b:true}, slo:{ttft:'500ms', tpot:50}, timestamps:'user'})`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := parseClientOptions(rt, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := clientOptions{
-			cfg:  Config{BaseURL: "http://x/v1", APIKey: "k", Model: "m", Timeout: 1500 * time.Millisecond, Headers: map[string]string{"A": "1"}, UserClock: true},
-			tags: map[string]string{"n": "1", "b": "true"},
-			slo:  SLO{TTFT: 500 * time.Millisecond, TPOT: 50 * time.Millisecond},
-		}
-		if diff := cmp.Diff(want, o, cmp.AllowUnexported(clientOptions{})); diff != "" {
-			t.Errorf("options (-want +got):\n%s", diff)
-		}
-	})
 }
 
 func TestModuleChat(t *testing.T) {
