@@ -1,7 +1,9 @@
-// Package llm holds the "k6/x/llm" JavaScript module and the Go pieces under
-// it: a Server-Sent Events reader (sse.go), an OpenAI-compatible streaming
-// HTTP client (client.go), and the llm_* metric set with every per-request
-// timing formula (metrics.go).
+// Package llm holds the "k6/x/llm" JavaScript module (module.go; its JS
+// options in options.go) and the Go pieces under it: a Server-Sent Events
+// reader (sse.go) and the OpenAI stream read over it (stream.go), an
+// OpenAI-compatible streaming HTTP client (client.go), every per-request
+// timing formula (Timing and SLO in timing.go), the llm_* metric set that
+// turns a Result into samples (metrics.go), and NVML GPU sampling (gpu*.go).
 //
 // # JavaScript API
 //
@@ -21,6 +23,10 @@
 //	const rows = llm.parseDataset(open('./sharegpt.json'));        // or 'jsonl'
 //	const cfg = llm.parseYAML(open('./targets.yaml'), 'targets.yaml'); // plain objects
 //
+// Durations (timeout, slo.*) are read as k6 reads them (internal/duration):
+// '120s', '1d2h', or milliseconds as a number or a numeric string ('1500').
+// Each call takes optional params {tags, headers, timeout}.
+//
 // client.chat and client.complete block the VU; chatAsync and completeAsync
 // return Promises. The request body is passed through untouched except for
 // the defaults described on PrepareBody. Errors never throw: they are data
@@ -32,6 +38,17 @@
 // NewReader reads an event stream with no allocation per event once warm.
 // NewClient and Client.Do send one request and return a *Result. Metrics
 // (RegisterMetrics) turns a Result into one metrics.Batch.
+//
+// # GPU
+//
+// GPUSampler samples NVML while a test runs (gpu_utilization,
+// gpu_memory_used, gpu_power, gpu_temperature, gpu_sm_clock, gpu_energy)
+// and sums the run up as a GPUSummary: per-GPU figures and energy per
+// output token. Scripts do not call it: cmd/llmbench hands GPUSource{} to
+// the CLI (--gpu, --gpu-interval, `llmbench gpu`), which renders the
+// summary with internal/summary and puts it in handleSummary's data.gpu.
+// Without an NVIDIA driver, or in a build without cgo, sampling is off with
+// one log line.
 //
 // # Concurrency
 //

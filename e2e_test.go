@@ -12,6 +12,7 @@ import (
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/mock"
+	"github.com/llmbench/llmbench/internal/testkit"
 	"github.com/llmbench/llmbench/internal/vu"
 )
 
@@ -30,7 +31,7 @@ func TestScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &capture{}
+	out := &testkit.CaptureEmitter{}
 	v, err := r.NewVU(context.Background(), 1, out)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +44,7 @@ func TestScript(t *testing.T) {
 	}
 	counts := map[string]float64{}
 	checks := map[string]float64{}
-	for _, b := range out.batches {
+	for _, b := range out.Batches() {
 		for _, s := range b.Samples {
 			counts[s.Metric.Name] += s.Value
 			if s.Metric.Name == "checks" {
@@ -83,7 +84,7 @@ func TestScriptInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &capture{}
+	out := &testkit.CaptureEmitter{}
 	v, err := r.NewVU(context.Background(), 1, out)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +100,7 @@ func TestScriptInterrupted(t *testing.T) {
 		t.Errorf("interruption took %v", d)
 	}
 	got := map[string]float64{}
-	for _, b := range out.batches {
+	for _, b := range out.Batches() {
 		for _, s := range b.Samples {
 			if !strings.HasPrefix(s.Metric.Name, "llm_") {
 				continue

@@ -111,9 +111,9 @@ func TestModuleEmbed(t *testing.T) {
 	t.Parallel()
 	const latency = 30 * time.Millisecond
 	ts := mockServer(t, mock.Config{EmbedLatency: latency, EmbeddingDim: 12})
-	v, out := loadModule(t)
-	_ = v.rt.Set("BASE", ts.URL+"/v1")
-	res, err := v.rt.RunString(`
+	v := loadModule(t)
+	_ = v.RT.Set("BASE", ts.URL+"/v1")
+	res, err := v.RT.RunString(`
 		const c = new llm.Client({baseURL: BASE, model: 'e5'});
 		const r = c.embed({input: ['abcdefgh', 'ijklmnop']}, {tags: {kind: 'rag'}});
 		[Object.keys(r).join(' '), r.ok, r.errorCode, r.count, r.dimensions, r.inputTokens, r.model, r.duration >= 30].join(',')`)
@@ -124,10 +124,10 @@ func TestModuleEmbed(t *testing.T) {
 	if got := res.String(); got != want {
 		t.Errorf("result %s\nwant   %s", got, want)
 	}
-	if len(out.batches) != 1 {
-		t.Fatalf("%d batches", len(out.batches))
+	if len(v.Out.Batches()) != 1 {
+		t.Fatalf("%d batches", len(v.Out.Batches()))
 	}
-	b := out.batches[0]
+	b := v.Out.Batches()[0]
 	wantTags := map[string]string{"scenario": "default", "kind": "rag", "model": "e5", "endpoint": "embeddings", "status": "200", "token_source": "usage"}
 	if diff := cmp.Diff(wantTags, b.Tags.Map()); diff != "" {
 		t.Errorf("tags (-want +got):\n%s", diff)
@@ -148,21 +148,14 @@ func TestModuleEmbed(t *testing.T) {
 		}
 	}
 
-	if _, err := v.rt.RunString(`var got; c.embedAsync('{"input":"x"}').then((r) => { got = r.ok + ',' + r.count; });`); err != nil {
+	if _, err := v.RT.RunString(`var got; c.embedAsync('{"input":"x"}').then((r) => { got = r.ok + ',' + r.count; });`); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case f := <-v.calls:
-		if err := f(); err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("callback never came")
-	}
-	if got := v.rt.Get("got").String(); got != "true,1" {
+	v.RunCallback(t, 10*time.Second)
+	if got := v.RT.Get("got").String(); got != "true,1" {
 		t.Errorf("async result %q", got)
 	}
-	if _, err := v.rt.RunString(`c.embed()`); err == nil || !strings.Contains(err.Error(), "a request body is required") {
+	if _, err := v.RT.RunString(`c.embed()`); err == nil || !strings.Contains(err.Error(), "a request body is required") {
 		t.Errorf("embed() without a body: %v", err)
 	}
 }

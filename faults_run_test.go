@@ -46,7 +46,7 @@ func TestRunAccountsForEveryFault(t *testing.T) {
 		Args: []string{"run", "-q", "--gpu", "none", "--summary-export", export,
 			"-e", "LLM_BASE_URL=" + ts.URL + "/v1", filepath.Join(wd, "testdata", "scripts", "faults.js")},
 		Stdout: &stdout, Stderr: &stderr, Dir: dir,
-	}, mods)
+	}, mods, llm.GPUSource{})
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}

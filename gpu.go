@@ -9,21 +9,22 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmbench/llmbench/internal/gpustat"
 	"github.com/llmbench/llmbench/internal/metrics"
 )
 
-// The GPU metric names (SPEC §6).
+// The GPU metric names (SPEC §6), defined in internal/gpustat.
 const (
-	MetricGPUUtilization = "gpu_utilization" // Gauge, percent of time a kernel ran
-	MetricGPUMemoryUsed  = "gpu_memory_used" // Gauge (data), bytes
-	MetricGPUPower       = "gpu_power"       // Gauge, watts
-	MetricGPUTemperature = "gpu_temperature" // Gauge, °C
-	MetricGPUSMClock     = "gpu_sm_clock"    // Gauge, MHz
-	MetricGPUEnergy      = "gpu_energy"      // Counter, joules used since the previous sample
+	MetricGPUUtilization = gpustat.MetricUtilization // Gauge, percent of time a kernel ran
+	MetricGPUMemoryUsed  = gpustat.MetricMemoryUsed  // Gauge (data), bytes
+	MetricGPUPower       = gpustat.MetricPower       // Gauge, watts
+	MetricGPUTemperature = gpustat.MetricTemperature // Gauge, °C
+	MetricGPUSMClock     = gpustat.MetricSMClock     // Gauge, MHz
+	MetricGPUEnergy      = gpustat.MetricEnergy      // Counter, joules used since the previous sample
 )
 
 // DefaultGPUInterval is how often GPUs are sampled unless GPUOptions says otherwise.
-const DefaultGPUInterval = time.Second
+const DefaultGPUInterval = gpustat.DefaultInterval
 
 // GPUOptions configure NewGPUSampler and ListGPUs. The zero value samples
 // every GPU once a second.

@@ -2,57 +2,47 @@ package llm
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+
+	"github.com/llmbench/llmbench/internal/gpustat"
 )
 
-// ListGPUs is `llmbench gpu`: it opens the selected GPUs, reads every field
-// once and returns one printable line per GPU, and found, the number of GPUs
-// listed. When there is none, lines holds the one line saying why and found
-// is 0. The error is for an invalid selection only.
-func ListGPUs(opts GPUOptions) (lines []string, found int, err error) {
+// ListGPUs is `llmbench gpu`: it opens the selected GPUs and reads every
+// field once, one Reading per GPU (internal/summary renders them). With no
+// GPU to read, reason says why and readings is empty. The error is for an
+// invalid selection only.
+func ListGPUs(opts GPUOptions) (readings []gpustat.Reading, reason string, err error) {
 	if opts.Select.None {
-		return []string{"GPU metrics off: --gpu none"}, 0, nil
+		return nil, "GPU metrics off: --gpu none", nil
 	}
 	b, reason, err := openGPUs(opts)
-	if err != nil {
-		return nil, 0, err
-	}
-	if reason != "" {
-		return []string{reason}, 0, nil
+	if err != nil || reason != "" {
+		return nil, reason, err
 	}
 	defer b.close()
-	return listLines(b.gpus), len(b.gpus), nil
+	return readGPUs(b.gpus), "", nil
 }
 
-// listLines reads each GPU once and formats one line per GPU.
-func listLines(gpus []gpuHandle) []string {
-	lines := make([]string, 0, len(gpus))
+// readGPUs reads each field of each GPU once. The total-energy counter is
+// given in joules.
+func readGPUs(gpus []gpuHandle) []gpustat.Reading {
+	out := make([]gpustat.Reading, 0, len(gpus))
 	for _, h := range gpus {
-		var parts []string
-		field := func(f gpuField, label string, format func(float64) string) {
+		r := gpustat.Reading{Index: h.index, Name: h.name, UUID: h.uuid, MemoryTotalBytes: h.memoryTotal}
+		for f := fieldUtil; f < numFields; f++ {
 			v, err := h.dev.read(f)
+			fr := gpustat.Field{Metric: gpuMetricDefs[f].name, Value: v}
 			switch {
-			case err == nil:
-				parts = append(parts, label+" "+format(v))
 			case errors.Is(err, errNotSupported):
-				parts = append(parts, label+" not supported")
-			default:
-				parts = append(parts, fmt.Sprintf("%s error (%v)", label, err))
+				fr.NotSupported = true
+			case err != nil:
+				fr.Err = err.Error()
 			}
+			if f == fieldEnergy {
+				fr.Value /= 1000 // millijoules
+			}
+			r.Fields = append(r.Fields, fr)
 		}
-		field(fieldUtil, "utilization", func(v float64) string { return fmt.Sprintf("%.0f%%", v) })
-		field(fieldMemory, "memory used", func(v float64) string {
-			if h.memoryTotal > 0 {
-				return bytesText(v) + " of " + bytesText(float64(h.memoryTotal))
-			}
-			return bytesText(v)
-		})
-		field(fieldPower, "power", func(v float64) string { return fmt.Sprintf("%.1f W", v) })
-		field(fieldTemperature, "temperature", func(v float64) string { return fmt.Sprintf("%.0f °C", v) })
-		field(fieldSMClock, "SM clock", func(v float64) string { return fmt.Sprintf("%.0f MHz", v) })
-		field(fieldEnergy, "energy counter", func(v float64) string { return joulesText(v / 1000) })
-		lines = append(lines, fmt.Sprintf("GPU %d: %s (%s): %s", h.index, h.name, h.uuid, strings.Join(parts, ", ")))
+		out = append(out, r)
 	}
-	return lines
+	return out
 }

@@ -9,8 +9,8 @@ func TestNoNVMLBuild(t *testing.T) {
 	if s != nil || err != nil || reason != nvmlOffReason {
 		t.Errorf("NewGPUSampler = %v, %q, %v; want nil and %q", s, reason, err, nvmlOffReason)
 	}
-	lines, found, err := ListGPUs(GPUOptions{})
-	if err != nil || found != 0 || len(lines) != 1 || lines[0] != nvmlOffReason {
-		t.Errorf("ListGPUs = %q, %d, %v", lines, found, err)
+	readings, reason, err := ListGPUs(GPUOptions{})
+	if err != nil || len(readings) != 0 || reason != nvmlOffReason {
+		t.Errorf("ListGPUs = %v, %q, %v", readings, reason, err)
 	}
 }

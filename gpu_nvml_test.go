@@ -16,6 +16,7 @@ import (
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmbench/llmbench/internal/gpustat"
 	"github.com/llmbench/llmbench/internal/metrics"
 )
 
@@ -333,13 +334,13 @@ func TestNewGPUSamplerNoLibrary(t *testing.T) {
 	if reason != want {
 		t.Errorf("reason = %q, want %q", reason, want)
 	}
-	lines, found, err := ListGPUs(GPUOptions{LibraryPath: "/nonexistent/libnvidia-ml.so.1"})
-	if err != nil || found != 0 || len(lines) != 1 || lines[0] != want {
-		t.Errorf("ListGPUs = %q, %d, %v; want the one line", lines, found, err)
+	readings, reason, err := ListGPUs(GPUOptions{LibraryPath: "/nonexistent/libnvidia-ml.so.1"})
+	if err != nil || len(readings) != 0 || reason != want {
+		t.Errorf("ListGPUs = %v, %q, %v; want no reading and %q", readings, reason, err, want)
 	}
 }
 
-func TestListLines(t *testing.T) {
+func TestReadGPUs(t *testing.T) {
 	g := h100(0)
 	g.energy = func() uint64 { return 123_456_789 }
 	g2 := h100(1)
@@ -349,11 +350,23 @@ func TestListLines(t *testing.T) {
 		t.Fatalf("openNVML: %q %v", reason, err)
 	}
 	defer b.close()
-	want := []string{
-		"GPU 0: NVIDIA H100 80GB HBM3 (GPU-00000000): utilization 90%, memory used 70.0 GB of 85.0 GB, power 500.0 W, temperature 60 °C, SM clock 1980 MHz, energy counter 123.46 kJ",
-		"GPU 1: NVIDIA H100 80GB HBM3 (GPU-00000001): utilization 90%, memory used 70.0 GB of 85.0 GB, power not supported, temperature 60 °C, SM clock 1980 MHz, energy counter not supported",
+	fields := func(power gpustat.Field, energy gpustat.Field) []gpustat.Field {
+		return []gpustat.Field{
+			{Metric: MetricGPUUtilization, Value: 90},
+			{Metric: MetricGPUMemoryUsed, Value: 70e9},
+			power,
+			{Metric: MetricGPUTemperature, Value: 60},
+			{Metric: MetricGPUSMClock, Value: 1980},
+			energy,
+		}
 	}
-	if diff := cmp.Diff(want, listLines(b.gpus)); diff != "" {
-		t.Errorf("lines (-want +got):\n%s", diff)
+	want := []gpustat.Reading{
+		{Index: 0, Name: "NVIDIA H100 80GB HBM3", UUID: "GPU-00000000", MemoryTotalBytes: 85e9,
+			Fields: fields(gpustat.Field{Metric: MetricGPUPower, Value: 500}, gpustat.Field{Metric: MetricGPUEnergy, Value: 123_456.789})},
+		{Index: 1, Name: "NVIDIA H100 80GB HBM3", UUID: "GPU-00000001", MemoryTotalBytes: 85e9,
+			Fields: fields(gpustat.Field{Metric: MetricGPUPower, NotSupported: true}, gpustat.Field{Metric: MetricGPUEnergy, NotSupported: true})},
+	}
+	if diff := cmp.Diff(want, readGPUs(b.gpus)); diff != "" {
+		t.Errorf("readings (-want +got):\n%s", diff)
 	}
 }

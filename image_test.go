@@ -72,9 +72,9 @@ func TestSyntheticImage(t *testing.T) {
 func TestModuleVision(t *testing.T) {
 	t.Parallel()
 	ts := mockServer(t, mock.Config{OutputTokens: 2})
-	v, _ := loadModule(t)
-	_ = v.rt.Set("BASE", ts.URL+"/v1")
-	res, err := v.rt.RunString(`
+	v := loadModule(t)
+	_ = v.RT.Set("BASE", ts.URL+"/v1")
+	res, err := v.RT.RunString(`
 		const img = llm.syntheticImage({width: 256, height: 128, seed: 5});
 		const r = new llm.Client({baseURL: BASE}).chat({messages: [{role: 'user', content: [
 			{type: 'text', text: 'What is in these?'},
@@ -88,7 +88,7 @@ func TestModuleVision(t *testing.T) {
 	if got, want := res.String(), "true,true,516"; got != want { // 17 bytes of text → 4, + 2×256
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if _, err := v.rt.RunString(`llm.syntheticImage({size: 3})`); err == nil || !strings.Contains(err.Error(), `unknown option "size"`) {
+	if _, err := v.RT.RunString(`llm.syntheticImage({size: 3})`); err == nil || !strings.Contains(err.Error(), `unknown option "size"`) {
 		t.Errorf("bad option: %v", err)
 	}
 }

@@ -1,127 +1,35 @@
 package llm
 
 import (
-	"context"
 	"fmt"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/grafana/sobek"
 
-	"github.com/llmbench/llmbench/internal/js/modules"
-	"github.com/llmbench/llmbench/internal/metrics"
+	"github.com/llmbench/llmbench/internal/js/modules/modulestest"
 	"github.com/llmbench/llmbench/internal/mock"
 )
 
-// fakeVU is a bare sobek runtime with the modules.VU methods; callbacks
-// registered by async calls arrive on a channel the test runs.
-type fakeVU struct {
-	ctx   context.Context
-	rt    *sobek.Runtime
-	init  *modules.InitEnv
-	state *modules.State
-	calls chan func() error
-}
-
-func (v *fakeVU) Context() context.Context  { return v.ctx }
-func (v *fakeVU) Runtime() *sobek.Runtime   { return v.rt }
-func (v *fakeVU) InitEnv() *modules.InitEnv { return v.init }
-func (v *fakeVU) State() *modules.State     { return v.state }
-func (v *fakeVU) RegisterCallback() func(func() error) {
-	return func(f func() error) { v.calls <- f }
-}
-
-type capture struct {
-	mu      sync.Mutex
-	batches []metrics.Batch
-}
-
-func (c *capture) Emit(b metrics.Batch) { c.mu.Lock(); c.batches = append(c.batches, b); c.mu.Unlock() }
-
-// loadModule runs init (the module instance and `llm` global), then
-// switches the VU to the running state.
-func loadModule(t *testing.T) (*fakeVU, *capture) {
+// loadModule runs init (the module instance and `llm` global) on a
+// modulestest VU, then moves it to the running state.
+func loadModule(t *testing.T) *modulestest.VU {
 	t.Helper()
-	reg := metrics.NewRegistry()
-	v := &fakeVU{ctx: context.Background(), rt: sobek.New(), init: &modules.InitEnv{Registry: reg}, calls: make(chan func() error, 4)}
-	inst, err := New().NewInstance(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := v.rt.Set("llm", inst.Exports().Named); err != nil {
-		t.Fatal(err)
-	}
-	out := &capture{}
-	v.init = nil
-	v.state = &modules.State{Registry: reg, Out: out, Metadata: map[string]string{"vu": "1"}}
-	v.state.SetTags(metrics.NewTagSet(map[string]string{"scenario": "default"}))
-	if reg.Get("llm_ttft") == nil {
+	v := modulestest.New(t)
+	v.Load(t, New(), "llm")
+	v.MoveToRun()
+	if v.Registry.Get("llm_ttft") == nil {
 		t.Fatal("llm_ttft not registered in init")
 	}
-	return v, out
-}
-
-func TestModuleOptions(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, js, err string
-	}{
-		{"defaults", `new llm.Client()`, ""},
-		{"full", `new llm.Client({baseURL:'http://x/v1', apiKey:'k', model:'m', timeout:'5s', headers:{A:'1'}, tags:{target:'v', n:1}, slo:{ttft:'500ms', tpot:50, e2e:'30s'}})`, ""},
-		{"unknown key", `new llm.Client({base_url:'x'})`, `unknown option "base_url"`},
-		{"bad duration", `new llm.Client({timeout:'soon'})`, `timeout: "soon" is not a duration`},
-		{"bad slo", `new llm.Client({slo:{ttfb:'1s'}})`, `slo: unknown key "ttfb"`},
-		{"bad scheme", `new llm.Client({baseURL:'ftp://x'})`, `scheme must be http or https`},
-		{"bad tag", `new llm.Client({tags:{a:{}}})`, `tags.a`},
-		{"timestamps", `new llm.Client({timestamps:'user'}); new llm.Client({timestamps:'kernel'})`, ""},
-		{"bad timestamps", `new llm.Client({timestamps:'tsc'})`, `timestamps: want 'kernel' or 'user', got "tsc"`},
-		{"init context", `new llm.Client().chat({})`, `cannot be called in the init context`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			v := &fakeVU{ctx: context.Background(), rt: sobek.New(), init: &modules.InitEnv{Registry: metrics.NewRegistry()}}
-			inst, err := New().NewInstance(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = v.rt.Set("llm", inst.Exports().Named)
-			_, err = v.rt.RunString(tc.js)
-			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
-				t.Errorf("err = %v, want %q", err, tc.err)
-			}
-		})
-	}
-	t.Run("parsed", func(t *testing.T) {
-		rt := sobek.New()
-		v, err := rt.RunString(`({baseURL:'http://x/v1', apiKey:'k', model:'m', timeout:1500, headers:{A:'1'}, tags:{n:1, b:true}, slo:{ttft:'500ms', tpot:50}, timestamps:'user'})`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := parseClientOptions(rt, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := clientOptions{
-			cfg:  Config{BaseURL: "http://x/v1", APIKey: "k", Model: "m", Timeout: 1500 * time.Millisecond, Headers: map[string]string{"A": "1"}, UserClock: true},
-			tags: map[string]string{"n": "1", "b": "true"},
-			slo:  SLO{TTFT: 500 * time.Millisecond, TPOT: 50 * time.Millisecond},
-		}
-		if diff := cmp.Diff(want, o, cmp.AllowUnexported(clientOptions{})); diff != "" {
-			t.Errorf("options (-want +got):\n%s", diff)
-		}
-	})
+	return v
 }
 
 func TestModuleChat(t *testing.T) {
 	t.Parallel()
 	ts := mockServer(t, mock.Config{OutputTokens: 8, Model: "served"})
-	v, out := loadModule(t)
-	_ = v.rt.Set("BASE", ts.URL+"/v1")
-	res, err := v.rt.RunString(`
+	v := loadModule(t)
+	_ = v.RT.Set("BASE", ts.URL+"/v1")
+	res, err := v.RT.RunString(`
 		const c = new llm.Client({baseURL: BASE, model: 'asked', tags: {target: 'mock'}, slo: {e2e: '1m'}});
 		const r = c.chat({messages: [{role: 'user', content: 'Hi'}]}, {tags: {turn: '1'}});
 		[r.ok, r.errorCode, r.outputTokens, r.tokenSource, r.model, r.content.length, r.ttft > 0, r.itl.length, typeof r.headers['Content-Type']].join(',')`)
@@ -131,10 +39,11 @@ func TestModuleChat(t *testing.T) {
 	if got, want := res.String(), "true,,8,usage,asked,32,true,7,string"; got != want {
 		t.Errorf("result %s, want %s", got, want)
 	}
-	if len(out.batches) != 1 {
-		t.Fatalf("%d batches", len(out.batches))
+	batches := v.Out.Batches()
+	if len(batches) != 1 {
+		t.Fatalf("%d batches", len(batches))
 	}
-	b := out.batches[0]
+	b := batches[0]
 	wantTags := map[string]string{"scenario": "default", "target": "mock", "turn": "1", "model": "asked", "endpoint": "chat", "status": "200", "token_source": "usage"}
 	if diff := cmp.Diff(wantTags, b.Tags.Map()); diff != "" {
 		t.Errorf("tags (-want +got):\n%s", diff)
@@ -159,28 +68,22 @@ func TestModuleChat(t *testing.T) {
 func TestModuleAsync(t *testing.T) {
 	t.Parallel()
 	ts := mockServer(t, mock.Config{OutputTokens: 3, Status500: 1})
-	v, out := loadModule(t)
-	_ = v.rt.Set("BASE", ts.URL+"/v1")
-	if _, err := v.rt.RunString(`
+	v := loadModule(t)
+	_ = v.RT.Set("BASE", ts.URL+"/v1")
+	if _, err := v.RT.RunString(`
 		var got;
 		new llm.Client({baseURL: BASE}).completeAsync('{"prompt":"x"}').then((r) => { got = r.ok + ',' + r.errorCode + ',' + r.status; });`); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case f := <-v.calls:
-		if err := f(); err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("callback never came")
-	}
-	if got := v.rt.Get("got").String(); got != "false,http_5xx,500" {
+	v.RunCallback(t, 10*time.Second)
+	if got := v.RT.Get("got").String(); got != "false,http_5xx,500" {
 		t.Errorf("async result %q", got)
 	}
-	if len(out.batches) != 1 {
-		t.Fatalf("%d batches", len(out.batches))
+	batches := v.Out.Batches()
+	if len(batches) != 1 {
+		t.Fatalf("%d batches", len(batches))
 	}
-	if ec, _ := out.batches[0].Tags.Get("error_code"); ec != "http_5xx" {
+	if ec, _ := batches[0].Tags.Get("error_code"); ec != "http_5xx" {
 		t.Errorf("error_code %q", ec)
 	}
 }
@@ -205,10 +108,9 @@ func TestModuleFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ts := mockServer(t, tc.cfg)
-			v, out := loadModule(t)
-			v.state.Builtins = metrics.RegisterBuiltins(v.state.Registry)
-			_ = v.rt.Set("BASE", ts.URL+"/v1")
-			res, err := v.rt.RunString(`const r = new llm.Client({baseURL: BASE}).chat({messages: []}); r.ok + ',' + r.errorCode`)
+			v := loadModule(t)
+			_ = v.RT.Set("BASE", ts.URL+"/v1")
+			res, err := v.RT.RunString(`const r = new llm.Client({baseURL: BASE}).chat({messages: []}); r.ok + ',' + r.errorCode`)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,7 +118,7 @@ func TestModuleFaults(t *testing.T) {
 				t.Errorf("result %q, want %q", got, want)
 			}
 			counts := map[string]float64{}
-			for _, b := range out.batches {
+			for _, b := range v.Out.Batches() {
 				if ec, _ := b.Tags.Get("error_code"); ec != tc.code {
 					t.Errorf("error_code tag %q", ec)
 				}

@@ -109,7 +109,7 @@ func runScript(t *testing.T, script string, args ...string) (code int, stdout, s
 	code = cli.Main(context.Background(), cli.Env{
 		Args:   append(append([]string{"run", "-q", "--gpu", "none", "--summary-export", export}, args...), path),
 		Stdout: &out, Stderr: &errb, Dir: dir,
-	}, mods)
+	}, mods, nil)
 	if b, err := os.ReadFile(export); err == nil {
 		_ = json.Unmarshal(b, &summary)
 	}

@@ -2,10 +2,12 @@ package llm
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/grafana/sobek"
+
+	"github.com/llmbench/llmbench/internal/duration"
+	"github.com/llmbench/llmbench/internal/js/modules"
 )
 
 // clientOptions is what `new llm.Client({…})` configures.
@@ -38,11 +40,11 @@ func parseClientOptions(rt *sobek.Runtime, v sobek.Value) (clientOptions, error)
 		case "model":
 			o.cfg.Model = val.String()
 		case "timeout":
-			o.cfg.Timeout, err = duration(val, "timeout")
+			o.cfg.Timeout, err = jsDuration(val, "timeout")
 		case "headers":
-			o.cfg.Headers, err = tagMap(rt, val, "headers")
+			o.cfg.Headers, err = stringMap(rt, val, "headers")
 		case "tags":
-			o.tags, err = tagMap(rt, val, "tags")
+			o.tags, err = stringMap(rt, val, "tags")
 		case "slo":
 			o.slo, err = parseSLO(rt, val)
 		case "timestamps":
@@ -79,7 +81,7 @@ func parseSLO(rt *sobek.Runtime, v sobek.Value) (SLO, error) {
 		default:
 			return s, fmt.Errorf("slo: unknown key %q (want ttft, tpot, e2e)", k)
 		}
-		d, err := duration(obj.Get(k), "slo."+k)
+		d, err := jsDuration(obj.Get(k), "slo."+k)
 		if err != nil {
 			return s, err
 		}
@@ -105,11 +107,11 @@ func parseParams(rt *sobek.Runtime, v sobek.Value) (requestParams, error) {
 		val := obj.Get(k)
 		switch k {
 		case "tags":
-			p.tags, err = tagMap(rt, val, "params.tags")
+			p.tags, err = stringMap(rt, val, "params.tags")
 		case "headers":
-			p.opts.Headers, err = tagMap(rt, val, "params.headers")
+			p.opts.Headers, err = stringMap(rt, val, "params.headers")
 		case "timeout":
-			p.opts.Timeout, err = duration(val, "params.timeout")
+			p.opts.Timeout, err = jsDuration(val, "params.timeout")
 		default:
 			err = fmt.Errorf("params: unknown key %q (want tags, headers, timeout)", k)
 		}
@@ -120,29 +122,42 @@ func parseParams(rt *sobek.Runtime, v sobek.Value) (requestParams, error) {
 	return p, nil
 }
 
-// duration reads a k6-style duration: a Go duration string ("120s",
-// "1m30s", "500ms") or a number of milliseconds.
-func duration(v sobek.Value, what string) (time.Duration, error) {
+// jsDuration reads a duration option the way k6 does (internal/duration):
+// a string in k6's grammar ("120s", "1m30s", "1d", "1500" = 1.5s) or a
+// number of milliseconds. A negative duration is an error.
+func jsDuration(v sobek.Value, what string) (time.Duration, error) {
+	var d time.Duration
+	var err error
 	switch x := v.Export().(type) {
 	case string:
-		d, err := time.ParseDuration(x)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %q is not a duration such as \"500ms\" or \"2m\"", what, x)
-		}
-		if d < 0 {
-			return 0, fmt.Errorf("%s: negative duration %q", what, x)
-		}
-		return d, nil
+		d, err = duration.Parse(x)
 	case int64:
-		if x < 0 {
-			return 0, fmt.Errorf("%s: negative duration %d", what, x)
-		}
-		return time.Duration(x) * time.Millisecond, nil
+		d, err = duration.FromMillis(float64(x))
 	case float64:
-		if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, fmt.Errorf("%s: invalid duration %v", what, x)
-		}
-		return time.Duration(x * float64(time.Millisecond)), nil
+		d, err = duration.FromMillis(x)
+	default:
+		return 0, fmt.Errorf("%s: want a duration string or milliseconds, got %s", what, v.String())
 	}
-	return 0, fmt.Errorf("%s: want a duration string or milliseconds, got %s", what, v.String())
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%s: negative duration %s", what, v.String())
+	}
+	return d, nil
+}
+
+// stringMap reads a JS object of string, number or boolean values (tags,
+// headers) with the one tag-value formatter, modules.TagValue: numbers
+// print as JavaScript prints them (1e21 → "1e+21"), as k6 formats metric
+// tags. null and undefined give nil.
+func stringMap(rt *sobek.Runtime, v sobek.Value, what string) (map[string]string, error) {
+	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {
+		return nil, nil
+	}
+	m, err := modules.UserTags(rt, v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return m, nil
 }

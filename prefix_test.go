@@ -42,8 +42,8 @@ func TestSharedPrefixPrompts(t *testing.T) {
 
 func TestModuleSharedPrefix(t *testing.T) {
 	t.Parallel()
-	v, _ := loadModule(t)
-	res, err := v.rt.RunString(`
+	v := loadModule(t)
+	res, err := v.RT.RunString(`
 		const p = llm.syntheticPrompts(4, {tokens: 3, prefixTokens: 10, prefixGroups: 2, seed: 1});
 		const pre = (s) => s.split(' ').slice(0, 10).join(' ');
 		[p.length, p[0].split(' ').length, pre(p[0]) === pre(p[2]), pre(p[0]) === pre(p[1])].join(',')`)
@@ -53,7 +53,7 @@ func TestModuleSharedPrefix(t *testing.T) {
 	if got, want := res.String(), "4,13,true,false"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if _, err := v.rt.RunString(`llm.syntheticPrompts(1, {tokens: 3, prefixGroups: 2})`); err == nil || !strings.Contains(err.Error(), "prefixGroups needs prefixTokens") {
+	if _, err := v.RT.RunString(`llm.syntheticPrompts(1, {tokens: 3, prefixGroups: 2})`); err == nil || !strings.Contains(err.Error(), "prefixGroups needs prefixTokens") {
 		t.Errorf("prefixGroups without prefixTokens: %v", err)
 	}
 }

@@ -78,8 +78,8 @@ func TestParseDataset(t *testing.T) {
 
 func TestModulePrompts(t *testing.T) {
 	t.Parallel()
-	v, _ := loadModule(t)
-	res, err := v.rt.RunString(`
+	v := loadModule(t)
+	res, err := v.RT.RunString(`
 		const a = llm.syntheticPrompts(3, {tokens: 20, seed: 7});
 		const g = new llm.PromptGenerator({tokens: 20, seed: 7});
 		const d = llm.parseDataset('{"messages":[{"role":"user","content":"u"}]}');

@@ -44,7 +44,7 @@ func runCLIEnv(t *testing.T, environ []string, args ...string) cliRun {
 	}
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := cli.Main(context.Background(), cli.Env{Args: args, Environ: environ, Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods)
+	code := cli.Main(context.Background(), cli.Env{Args: args, Environ: environ, Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods, nil)
 	return cliRun{code: code, stdout: stdout.String(), stderr: stderr.String(), dir: dir}
 }
 

@@ -135,9 +135,9 @@ func TestRespondFailures(t *testing.T) {
 func TestModuleRespond(t *testing.T) {
 	t.Parallel()
 	ts := mockServer(t, mock.Config{TTFT: 20 * time.Millisecond, ITL: 2 * time.Millisecond, OutputTokens: 6})
-	v, out := loadModule(t)
-	_ = v.rt.Set("BASE", ts.URL+"/v1")
-	res, err := v.rt.RunString(`
+	v := loadModule(t)
+	_ = v.RT.Set("BASE", ts.URL+"/v1")
+	res, err := v.RT.RunString(`
 		const r = new llm.Client({baseURL: BASE}).respond({input: 'Hi', model: 'm'});
 		[r.ok, r.outputTokens, r.content, r.ttft >= 20, r.itl.length, r.finishReason].join(',')`)
 	if err != nil {
@@ -146,10 +146,10 @@ func TestModuleRespond(t *testing.T) {
 	if got, want := res.String(), "true,6,tok tok tok tok tok tok ,true,5,stop"; got != want {
 		t.Errorf("result %s, want %s", got, want)
 	}
-	if len(out.batches) != 1 {
-		t.Fatalf("%d batches", len(out.batches))
+	if len(v.Out.Batches()) != 1 {
+		t.Fatalf("%d batches", len(v.Out.Batches()))
 	}
-	b := out.batches[0]
+	b := v.Out.Batches()[0]
 	if ep, _ := b.Tags.Get("endpoint"); ep != "responses" {
 		t.Errorf("endpoint tag %q", ep)
 	}

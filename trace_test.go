@@ -80,8 +80,8 @@ func TestTracePrompt(t *testing.T) {
 
 func TestModuleTrace(t *testing.T) {
 	t.Parallel()
-	v, _ := loadModule(t)
-	res, err := v.rt.RunString(`
+	v := loadModule(t)
+	res, err := v.RT.RunString(`
 		const recs = llm.parseTrace('{"timestamp": 10, "input_length": 12, "output_length": 4, "hash_ids": [5, 6]}\n', 'mooncake');
 		const r = recs[0];
 		const p = llm.tracePrompt(r, {blockTokens: 8, salt: 3});
@@ -100,7 +100,7 @@ func TestModuleTrace(t *testing.T) {
 		`llm.tracePrompt({inputLength: 3}, {block: 2})`:      `unknown option "block"`,
 		`llm.tracePrompt({inputLength: 3, hashIds: 'nope'})`: "hashIds: want an array",
 	} {
-		if _, err := v.rt.RunString(js); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := v.RT.RunString(js); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", js, err, want)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/llmbench/llmbench/internal/testkit"
+
 	"github.com/llmbench/llmbench/internal/js"
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/mock"
@@ -26,7 +28,7 @@ func TestTypeScriptScript(t *testing.T) {
 	if got, want := string(r.Options()), `{"vus":1,"iterations":2}`; got != want {
 		t.Errorf("options = %s, want %s", got, want)
 	}
-	out := &capture{}
+	out := &testkit.CaptureEmitter{}
 	v, err := r.NewVU(context.Background(), 1, out)
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +39,7 @@ func TestTypeScriptScript(t *testing.T) {
 	}
 	checks := map[string]float64{}
 	ttft := 0
-	for _, b := range out.batches {
+	for _, b := range out.Batches() {
 		for _, s := range b.Samples {
 			switch s.Metric.Name {
 			case "checks":

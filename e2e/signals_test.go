@@ -146,7 +146,7 @@ func TestSIGINTNoLeaks(t *testing.T) {
 		Args: []string{"run", "-q", "--no-color", "--out", "json=" + filepath.Join(dir, "out.json"),
 			"-e", "BASE=" + s.base, "-e", "MODEL=" + s.slow, "-e", "STOP=signal", "-e", "SHORT_TOKENS=40", script},
 		Environ: os.Environ(), Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: stderr, Dir: dir, Signals: sig,
-	}, mods)
+	}, mods, llm.GPUSource{})
 	if code != 105 {
 		t.Fatalf("exit code %d, want 105\nstderr:\n%s", code, tail(stderr.String()))
 	}

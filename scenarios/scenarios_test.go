@@ -38,7 +38,7 @@ func llmbench(t testing.TB, dir string, environ []string, args ...string) outcom
 	var stdout, stderr bytes.Buffer
 	code := cli.Main(context.Background(), cli.Env{
 		Args: args, Environ: environ, Stdout: &stdout, Stderr: &stderr, Dir: dir,
-	}, mods)
+	}, mods, llm.GPUSource{})
 	return outcome{code, stdout.String(), stderr.String()}
 }
 

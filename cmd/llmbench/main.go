@@ -1,7 +1,9 @@
 // Command llmbench load-tests OpenAI-compatible LLM servers with k6-dialect
 // JavaScript scenarios. This file is the only place that touches the process:
 // arguments, environment, standard streams, signals and the exit code. It
-// lists the JS modules the engine offers and hands everything to cli.Main.
+// lists the JS modules the engine offers, picks the GPU source (the llm
+// package's NVML sampler) and hands everything to cli.Main: the engine
+// under internal/ never imports the llm package itself.
 package main
 
 import (
@@ -56,7 +58,7 @@ func main() {
 		Dir:     wd,
 		Signals: sig,
 		Exit:    os.Exit,
-	}, mods)
+	}, mods, llm.GPUSource{})
 	pprof.StopCPUProfile()
 	os.Exit(code)
 }

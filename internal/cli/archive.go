@@ -19,7 +19,7 @@ import (
 // accept (and ignore) them: the k6-operator's initializer passes the
 // TestRun's arguments to both.
 func addRunOnlyFlags(cmd *cobra.Command) {
-	addSourceFlags(cmd.Flags())
+	addSourceFlags(cmd.Flags(), nil)
 	addResultsFlags(cmd.Flags())
 	addRunFlags(cmd.Flags())
 }

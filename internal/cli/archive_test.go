@@ -21,7 +21,7 @@ func cliIn(t *testing.T, dir string, args ...string) (int, string, string) {
 	builtin.Register(mods)
 	var stdout, stderr bytes.Buffer
 	code := Main(context.Background(), Env{Name: "k6", Args: args, Environ: []string{"PATH=/usr/bin"},
-		Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods)
+		Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods, nil)
 	return code, stdout.String(), stderr.String()
 }
 

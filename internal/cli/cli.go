@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/gpustat"
 	"github.com/llmbench/llmbench/internal/js/modules"
 )
 
@@ -48,8 +49,9 @@ func (e Env) environMap() map[string]string {
 }
 
 // Main runs the command line in env with the JS modules in mods and returns
-// the process exit code.
-func Main(ctx context.Context, env Env, mods *modules.Registry) int {
+// the process exit code. gpu is the GPU sampling the build offers
+// (cmd/llmbench passes llm.GPUSource{}); nil runs without GPU metrics.
+func Main(ctx context.Context, env Env, mods *modules.Registry, gpu gpustat.Source) int {
 	name := env.Name
 	if name == "" {
 		name = "llmbench"
@@ -65,13 +67,13 @@ func Main(ctx context.Context, env Env, mods *modules.Registry) int {
 	root.SetErr(env.Stderr)
 	root.SetIn(env.Stdin)
 	root.AddCommand(
-		newRunCmd(ctx, env, mods),
+		newRunCmd(ctx, env, mods, gpu),
 		newInspectCmd(ctx, env, mods),
 		newArchiveCmd(ctx, env, mods),
 		newMergeCmd(ctx, env, mods),
 		newVersionCmd(env),
 		newMockCmd(ctx, env),
-		newGPUCmd(env),
+		newGPUCmd(env, gpu),
 		newReportCmd(env),
 	)
 	err := root.ExecuteContext(ctx)

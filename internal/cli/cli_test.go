@@ -36,7 +36,7 @@ func runCLI(t *testing.T, signals <-chan os.Signal, args ...string) result {
 	code := Main(context.Background(), Env{
 		Args: full, Environ: []string{"PATH=/usr/bin"}, Stdout: &stdout, Stderr: &stderr,
 		Dir: dir, Signals: signals,
-	}, mods)
+	}, mods, nil)
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	if b, err := os.ReadFile(export); err == nil {
 		if err := json.Unmarshal(b, &r.export); err != nil {
@@ -168,7 +168,7 @@ func TestInspect(t *testing.T) {
 	code := Main(context.Background(), Env{
 		Args:   []string{"inspect", "-u", "3", "-d", "10s", filepath.Join(wd, "testdata", "scripts", "constant_arrival_rate.js")},
 		Stdout: &stdout, Stderr: &stderr, Dir: t.TempDir(),
-	}, mods)
+	}, mods, nil)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
@@ -207,7 +207,7 @@ func TestSecondSignal(t *testing.T) {
 			Args:   []string{"run", "-q", filepath.Join(wd, "testdata", "scripts", "stuck.js")},
 			Stdout: &stdout, Stderr: &stderr, Dir: t.TempDir(), Signals: sig,
 			Exit: func(code int) { exited <- code },
-		}, mods)
+		}, mods, nil)
 	}()
 	select {
 	case code := <-exited:

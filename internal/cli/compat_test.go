@@ -81,7 +81,7 @@ func runScriptInEnv(t *testing.T, environ []string, files map[string]string, std
 	code := Main(context.Background(), Env{
 		Args: args, Environ: environ, Stdin: strings.NewReader(stdin),
 		Stdout: &stdout, Stderr: &stderr, Dir: dir, ModuleClient: client,
-	}, mods)
+	}, mods, nil)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 

@@ -2,15 +2,15 @@ package cli
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	llm "github.com/llmbench/llmbench"
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/gpustat"
+	"github.com/llmbench/llmbench/internal/summary"
 )
 
-func newGPUCmd(env Env) *cobra.Command {
+func newGPUCmd(env Env, gpu gpustat.Source) *cobra.Command {
 	var sel string
 	cmd := &cobra.Command{
 		Use:   "gpu",
@@ -19,15 +19,21 @@ func newGPUCmd(env Env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&sel, "gpu", "all", "GPUs to list: all, none or indexes like 0,1")
 	cmd.RunE = func(*cobra.Command, []string) error {
-		s, err := llm.ParseGPUSelection(sel)
+		if gpu == nil {
+			fmt.Fprintln(env.Stdout, "GPU metrics off: this build has no GPU source")
+			return nil
+		}
+		readings, why, err := gpu.List(sel)
 		if err != nil {
 			return exit.New(exit.InvalidConfig, err)
 		}
-		lines, _, err := llm.ListGPUs(llm.GPUOptions{Select: s, Interval: time.Second})
-		for _, l := range lines {
+		if why != "" {
+			fmt.Fprintln(env.Stdout, why)
+		}
+		for _, l := range summary.GPUList(readings) {
 			fmt.Fprintln(env.Stdout, l)
 		}
-		return err
+		return nil
 	}
 	return cmd
 }

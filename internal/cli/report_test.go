@@ -26,7 +26,7 @@ func mainIn(t *testing.T, dir string, args ...string) (int, string, string) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := Main(context.Background(), Env{Args: args, Environ: []string{"PATH=/usr/bin"}, Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods)
+	code := Main(context.Background(), Env{Args: args, Environ: []string{"PATH=/usr/bin"}, Stdout: &stdout, Stderr: &stderr, Dir: dir}, mods, nil)
 	return code, stdout.String(), stderr.String()
 }
 

@@ -37,7 +37,7 @@ func startRun(t *testing.T, signals chan os.Signal, extra ...string) (string, <-
 	args := append([]string{"run", "-q", script, "--address", addr}, extra...)
 	go func() {
 		code <- Main(context.Background(), Env{Args: args, Environ: []string{"PATH=/usr/bin"}, Stdout: io.Discard,
-			Stderr: &stderr, Dir: dir, Signals: signals}, mods)
+			Stderr: &stderr, Dir: dir, Signals: signals}, mods, nil)
 	}()
 	return "http://" + addr + "/v1/status", code, &stderr
 }

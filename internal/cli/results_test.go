@@ -30,7 +30,7 @@ func runResults(t *testing.T, dir string, environ []string, extra ...string) (in
 	args = append(args, filepath.Join(wd, "testdata", "scripts", "results.js"))
 	code := Main(context.Background(), Env{
 		Args: args, Environ: environ, Stdout: &stdout, Stderr: &stderr, Dir: dir,
-	}, mods)
+	}, mods, nil)
 	runs, _ := filepath.Glob(filepath.Join(dir, "res", "*"))
 	if len(runs) == 0 {
 		t.Fatalf("no run directory under %s; exit %d\n%s", dir, code, stderr.String())

@@ -24,6 +24,7 @@ import (
 	"github.com/llmbench/llmbench/internal/execution"
 	"github.com/llmbench/llmbench/internal/executor"
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/gpustat"
 	"github.com/llmbench/llmbench/internal/js"
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/metrics"
@@ -356,7 +357,7 @@ func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(redact.Handler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})))
 }
 
-func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Command {
+func newRunCmd(ctx context.Context, env Env, mods *modules.Registry, gpu gpustat.Source) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run [flags] SCRIPT",
 		Short: "Run a k6-dialect test script",
@@ -365,7 +366,7 @@ func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Comm
 		Args: cobra.ExactArgs(1),
 	}
 	f := addScriptFlags(cmd)
-	sf := addSourceFlags(cmd.Flags())
+	sf := addSourceFlags(cmd.Flags(), gpu)
 	rf := addResultsFlags(cmd.Flags())
 	nf := addRunFlags(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {

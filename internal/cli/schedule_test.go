@@ -32,7 +32,7 @@ func runLLM(t *testing.T, env []string, script string, args ...string) result {
 	full = append(full, filepath.Join(wd, "testdata", "scripts", script))
 	code := Main(context.Background(), Env{
 		Args: full, Environ: append([]string{"PATH=/usr/bin"}, env...), Stdout: &stdout, Stderr: &stderr, Dir: dir,
-	}, mods)
+	}, mods, nil)
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	b, err := os.ReadFile(export)
 	if err != nil {

@@ -10,11 +10,12 @@ import (
 
 	"github.com/spf13/pflag"
 
-	llm "github.com/llmbench/llmbench"
 	"github.com/llmbench/llmbench/internal/aggregate"
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/gpustat"
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/selfhealth"
+	"github.com/llmbench/llmbench/internal/summary"
 	"github.com/llmbench/llmbench/internal/telemetry"
 )
 
@@ -26,12 +27,14 @@ type sourceFlags struct {
 	serverMetrics  []string
 	serverInterval time.Duration
 	serverSeries   []string
+
+	src gpustat.Source // nil: no GPU sampling in this build
 }
 
-func addSourceFlags(fs *pflag.FlagSet) *sourceFlags {
-	f := &sourceFlags{}
+func addSourceFlags(fs *pflag.FlagSet, gpu gpustat.Source) *sourceFlags {
+	f := &sourceFlags{src: gpu}
 	fs.StringVar(&f.gpu, "gpu", "all", "GPUs to sample with NVML: all, none, or indexes like 0,1")
-	fs.DurationVar(&f.gpuInterval, "gpu-interval", llm.DefaultGPUInterval, "GPU sampling period")
+	fs.DurationVar(&f.gpuInterval, "gpu-interval", gpustat.DefaultInterval, "GPU sampling period")
 	fs.StringArrayVar(&f.serverMetrics, "server-metrics", nil, "scrape a Prometheus text endpoint (vLLM, SGLang, DCGM exporter) during the run: `URL` or host:port (repeatable)")
 	fs.DurationVar(&f.serverInterval, "server-metrics-interval", telemetry.DefaultInterval, "scrape period of --server-metrics")
 	fs.StringSliceVar(&f.serverSeries, "server-metrics-series", nil, "Prometheus series to record (comma list; default: vLLM, SGLang and DCGM essentials)")
@@ -40,7 +43,7 @@ func addSourceFlags(fs *pflag.FlagSet) *sourceFlags {
 
 // sources are the run's telemetry sources.
 type sources struct {
-	gpu     *llm.GPUSampler
+	gpu     gpustat.Sampler
 	scraper *telemetry.Scraper
 	health  *selfhealth.Monitor // the client's own CPU, GC and scheduler latency
 	wg      sync.WaitGroup
@@ -52,21 +55,20 @@ type sources struct {
 // line, never an error.
 func newSources(f *sourceFlags, reg *metrics.Registry, logger *slog.Logger) (*sources, error) {
 	s := &sources{health: selfhealth.New(selfhealth.DefaultInterval)}
-	if err := llm.RegisterGPUMetrics(reg); err != nil {
-		return nil, err
+	if f.src != nil {
+		if err := f.src.Register(reg); err != nil {
+			return nil, err
+		}
+		sampler, why, err := f.src.Open(gpustat.Options{Selection: f.gpu, Interval: f.gpuInterval, Registry: reg, Log: logger})
+		if err != nil {
+			return nil, exit.New(exit.InvalidConfig, err)
+		}
+		if why != "" {
+			logger.Info(why)
+		}
+		s.gpu = sampler
 	}
-	sel, err := llm.ParseGPUSelection(f.gpu)
-	if err != nil {
-		return nil, exit.New(exit.InvalidConfig, err)
-	}
-	sampler, why, err := llm.NewGPUSampler(llm.GPUOptions{Select: sel, Interval: f.gpuInterval, Registry: reg, Log: logger})
-	if err != nil {
-		return nil, exit.New(exit.InvalidConfig, err)
-	}
-	if why != "" {
-		logger.Info(why)
-	}
-	s.gpu = sampler
+	var err error
 	if len(f.serverMetrics) > 0 {
 		s.scraper, err = telemetry.New(telemetry.Options{
 			Targets: f.serverMetrics, Interval: f.serverInterval, Series: f.serverSeries, Registry: reg, Log: logger,
@@ -135,7 +137,7 @@ func (s *sources) stop(logger *slog.Logger) {
 func (s *sources) summaryText(snap *aggregate.Snapshot) string {
 	var b strings.Builder
 	if s.gpu != nil {
-		b.WriteString(s.gpu.Summary().WithTokens(snap).Text())
+		b.WriteString(summary.GPUText(s.gpu.Summary().WithTokens(outputTokens(snap))))
 	}
 	if s.scraper != nil {
 		b.WriteString(s.scraper.Summary().Text())
@@ -170,7 +172,7 @@ func (s *sources) addToData(data []byte, snap *aggregate.Snapshot) ([]byte, erro
 		return nil
 	}
 	if s.gpu != nil {
-		if err := put("gpu", s.gpu.Summary().WithTokens(snap)); err != nil {
+		if err := put("gpu", s.gpu.Summary().WithTokens(outputTokens(snap))); err != nil {
 			return nil, err
 		}
 	}
@@ -185,4 +187,20 @@ func (s *sources) addToData(data []byte, snap *aggregate.Snapshot) ([]byte, erro
 		}
 	}
 	return json.Marshal(m)
+}
+
+// outputTokens is llm_output_tokens' count in snap, 0 without it.
+func outputTokens(snap *aggregate.Snapshot) float64 {
+	if snap == nil {
+		return 0
+	}
+	m := snap.Get("llm_output_tokens")
+	if m == nil {
+		return 0
+	}
+	n, err := snap.Stat(m, "count")
+	if err != nil {
+		return 0
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/llmbench/llmbench/internal/duration"
 	"github.com/llmbench/llmbench/internal/exit"
 )
 
@@ -60,7 +61,7 @@ func (f *Flags) Options() (Options, error) {
 		o.VUs = Some(f.vus)
 	}
 	if ch("duration") {
-		d, derr := ParseDuration(f.durationStr)
+		d, derr := duration.Parse(f.durationStr)
 		if derr != nil {
 			return Options{}, exit.New(exit.InvalidConfig, fmt.Errorf("flag --duration: %w", derr))
 		}

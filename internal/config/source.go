@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llmbench/llmbench/internal/duration"
 	"github.com/llmbench/llmbench/internal/exit"
 )
 
@@ -153,7 +154,7 @@ func intInto(dst *Opt[int64]) func(string) error {
 
 func durationInto(dst *Opt[Duration]) func(string) error {
 	return func(s string) error {
-		d, err := ParseDuration(s)
+		d, err := duration.Parse(s)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/grafana/sobek"
+
+	"github.com/llmbench/llmbench/internal/duration"
 )
 
 // timers implements setTimeout/setInterval for one VU on its event loop.
@@ -58,7 +60,10 @@ func (t *timers) set(rt *sobek.Runtime, c sobek.FunctionCall, repeat bool) sobek
 	}
 	t.next++
 	id := t.next
-	d := time.Duration(ms * float64(time.Millisecond))
+	d, err := duration.FromMillis(ms)
+	if err != nil { // beyond what a duration holds: at once, as a browser's overflow
+		d = 0
+	}
 	global := rt.GlobalObject()
 	var arm func()
 	arm = func() {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmbench/llmbench/internal/duration"
 	"github.com/llmbench/llmbench/internal/metrics"
 )
 
@@ -164,7 +165,9 @@ func (r *Run) add(p point) {
 		r.group(p.key).latency["tpot"].Add(p.value)
 	case "llm_request_duration":
 		r.group(p.key).latency["e2e"].Add(p.value)
-		r.tl.addBusy(p.time, time.Duration(p.value*float64(time.Millisecond)))
+		if d, err := duration.FromMillis(p.value); err == nil {
+			r.tl.addBusy(p.time, d)
+		}
 	case "vus":
 		b := r.tl.at(p.time)
 		b.vusSum += p.value

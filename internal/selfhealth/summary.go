@@ -3,7 +3,8 @@ package selfhealth
 import (
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/llmbench/llmbench/internal/metrics"
 )
 
 // Summary is the generator's health over the test (handleSummary's
@@ -62,7 +63,7 @@ func (s Summary) reasons() []string {
 	if s.Cores > 0 && s.CPUUtilization >= CPULimit && s.WallSeconds >= minWallSeconds {
 		why = append(why, fmt.Sprintf("client CPU %.1f of %d cores (%.0f%%)", s.CPUCores, s.Cores, 100*s.CPUUtilization))
 	}
-	limit := float64(SchedLatencyLimit) / float64(time.Millisecond)
+	limit := metrics.D(SchedLatencyLimit)
 	if s.SchedLatency.P99Ms > limit && s.SchedLatency.Samples >= minSchedSamples {
 		why = append(why, fmt.Sprintf("Go scheduler latency p(99)=%s > %s", ms(s.SchedLatency.P99Ms), ms(limit)))
 	}

@@ -3,9 +3,10 @@ package threshold
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llmbench/llmbench/internal/duration"
 )
 
 // ParseKey splits a thresholds key "metric" or "metric{k:v, k2:\"v\"}". The
@@ -42,46 +43,11 @@ func ParseKey(key string) (metric, suffix string, tags map[string]string, err er
 
 func unquote(s string) string { return strings.Trim(strings.TrimSpace(s), `"'`) }
 
-// parseDuration reads k6's duration option forms: a Go duration ("1m30s"),
-// a day form ("2d3h"), or a bare number of milliseconds (JSON number or
-// numeric string). Absent or null → 0.
+// parseDuration reads delayAbortEval in k6's duration grammar
+// (internal/duration). Absent or null → 0.
 func parseDuration(raw json.RawMessage) (time.Duration, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return 0, nil
 	}
-	var f float64
-	if err := json.Unmarshal(raw, &f); err == nil {
-		return time.Duration(f * float64(time.Millisecond)), nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return 0, fmt.Errorf("invalid duration %s", raw)
-	}
-	return ParseDuration(s)
-}
-
-// ParseDuration reads a duration string in k6's extended form: a Go duration,
-// an optional leading day count ("2d", "1d12h"), or a number of milliseconds.
-func ParseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return time.Duration(f * float64(time.Millisecond)), nil
-	}
-	var days time.Duration
-	if i := strings.IndexByte(s, 'd'); i > 0 {
-		n, err := strconv.ParseInt(s[:i], 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("invalid duration %q", s)
-		}
-		days = time.Duration(n) * 24 * time.Hour
-		s = s[i+1:]
-		if s == "" {
-			return days, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q", s)
-	}
-	return days + d, nil
+	return duration.FromJSON(raw)
 }

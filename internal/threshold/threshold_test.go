@@ -207,20 +207,43 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestParseDuration(t *testing.T) {
+// TestDelayAbortEval reads delayAbortEval through k6's one duration
+// grammar (internal/duration): before it, this package read "2d-3h" as
+// 45h and "-1d2h" as -22h where k6 rejects the first and reads -26h.
+func TestDelayAbortEval(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		in   string
-		want time.Duration
-	}{{"10s", 10 * time.Second}, {"1m30s", 90 * time.Second}, {"2d3h", 51 * time.Hour}, {"1d", 24 * time.Hour}, {"250", 250 * time.Millisecond}}
-	for _, tc := range tests {
-		got, err := ParseDuration(tc.in)
-		if err != nil || got != tc.want {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-		}
+		in      string
+		want    time.Duration
+		wantErr bool
+	}{
+		{in: `"10s"`, want: 10 * time.Second},
+		{in: `"1m30s"`, want: 90 * time.Second},
+		{in: `"2d3h"`, want: 51 * time.Hour},
+		{in: `"1d"`, want: 24 * time.Hour},
+		{in: `"250"`, want: 250 * time.Millisecond},
+		{in: `250`, want: 250 * time.Millisecond},
+		{in: `null`, want: 0},
+		{in: `"-1d2h"`, want: -26 * time.Hour},
+		{in: `"2d-3h"`, wantErr: true},
+		{in: `"xd"`, wantErr: true},
 	}
-	if _, err := ParseDuration("xd"); err == nil {
-		t.Error("ParseDuration(xd) succeeded")
+	for _, tc := range tests {
+		raw := `{"http_req_duration": [{"threshold": "p(95)<200", "abortOnFail": true, "delayAbortEval": ` + tc.in + `}]}`
+		set, err := Parse(json.RawMessage(raw))
+		if tc.wantErr {
+			if err == nil {
+				t.Errorf("delayAbortEval %s accepted, want an error", tc.in)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("delayAbortEval %s: %v", tc.in, err)
+			continue
+		}
+		if got := set[0].Thresholds[0].DelayAbortEval; got != tc.want {
+			t.Errorf("delayAbortEval %s = %v, want %v", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -41,7 +41,7 @@ func profile(args []string) error {
 	wd, _ := os.Getwd()
 	code := cli.Main(context.Background(), cli.Env{
 		Args: fs.Args(), Environ: os.Environ(), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Dir: wd,
-	}, mods)
+	}, mods, llm.GPUSource{})
 	pprof.StopCPUProfile()
 	if *mem != "" {
 		h, err := os.Create(*mem)

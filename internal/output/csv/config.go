@@ -3,10 +3,10 @@ package csv
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/llmbench/llmbench/internal/duration"
 	"github.com/llmbench/llmbench/internal/output"
 )
 
@@ -107,7 +107,7 @@ func (c *Config) set(key, value string) error {
 	case "timeFormat":
 		c.TimeFormat = TimeFormat(value)
 	case "saveInterval":
-		d, err := parseDuration(value)
+		d, err := duration.Parse(value)
 		if err != nil {
 			return fmt.Errorf("saveInterval: %w", err)
 		}
@@ -116,16 +116,4 @@ func (c *Config) set(key, value string) error {
 		return fmt.Errorf("unknown csv option %q (fileName, saveInterval, timeFormat)", key)
 	}
 	return nil
-}
-
-// parseDuration reads "2s" or a plain number of milliseconds (k6's rule).
-func parseDuration(s string) (time.Duration, error) {
-	if ms, err := strconv.ParseFloat(s, 64); err == nil {
-		return time.Duration(ms * float64(time.Millisecond)), nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q", s)
-	}
-	return d, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmbench/llmbench/internal/duration"
 	"github.com/llmbench/llmbench/internal/output"
 )
 
@@ -146,7 +147,7 @@ func (c *Config) set(key, v string) error {
 	case "payload_size", "payloadSize":
 		_, err = strconv.Atoi(v) // UDP only in k6; accepted and ignored
 	case "pushInterval":
-		c.PushInterval, err = parseDuration(v)
+		c.PushInterval, err = duration.Parse(v)
 	case "concurrentWrites":
 		c.ConcurrentWrites, err = strconv.Atoi(v)
 	case "precision":
@@ -192,12 +193,4 @@ func parseTagsAsFields(s string) (map[string]FieldType, error) {
 		out[name] = ft
 	}
 	return out, nil
-}
-
-// parseDuration reads "2s" or a plain number of milliseconds.
-func parseDuration(s string) (time.Duration, error) {
-	if ms, err := strconv.ParseFloat(s, 64); err == nil {
-		return time.Duration(ms * float64(time.Millisecond)), nil
-	}
-	return time.ParseDuration(s)
 }

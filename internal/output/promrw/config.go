@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmbench/llmbench/internal/duration"
 	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/output"
 )
@@ -96,7 +97,7 @@ func (c *Config) set(key, v string) error {
 	case "url":
 		c.ServerURL = v
 	case "pushInterval":
-		c.PushInterval, err = parseDuration(v)
+		c.PushInterval, err = duration.Parse(v)
 	case "trendStats":
 		c.TrendStats, err = parseTrendStats(v)
 	case "staleMarkers":
@@ -168,11 +169,4 @@ func statSuffix(st string) string {
 		return "p" + strings.ReplaceAll(strings.TrimSuffix(rest, ")"), ".", "")
 	}
 	return st
-}
-
-func parseDuration(s string) (time.Duration, error) {
-	if ms, err := strconv.ParseFloat(s, 64); err == nil {
-		return time.Duration(ms * float64(time.Millisecond)), nil
-	}
-	return time.ParseDuration(s)
 }

@@ -66,7 +66,7 @@ func run(t *testing.T, script string, args ...string) result {
 	code := cli.Main(context.Background(), cli.Env{
 		Args:   append(append([]string{"run", "-q", "--gpu", "none", "--out", "json=" + out, "--summary-export", export}, args...), path),
 		Stdout: &stdout, Stderr: &stderr, Dir: dir,
-	}, mods)
+	}, mods, nil)
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	if f, err := os.Open(out); err == nil {
 		defer f.Close()
