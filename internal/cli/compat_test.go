@@ -148,11 +148,11 @@ export function handleSummary(data) { return { stdout: 'made=' + data.metrics.ma
 	if r.code != 0 || r.stdout != "ts ok" {
 		t.Errorf("TS on stdin: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	// A tar on stdin is named, not parsed as JS.
+	// A tar on stdin is read as a k6 archive, not parsed as JS.
 	tarball := make([]byte, 1024)
 	copy(tarball[257:], "ustar\x0000")
 	r = runScriptIn(t, nil, string(tarball), nil, "run", "-q", "-")
-	if r.code != 104 || !strings.Contains(r.stderr, "standard input holds a tar file") {
+	if r.code != 104 || !strings.Contains(r.stderr, "the archive on standard input") {
 		t.Errorf("tar on stdin: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -198,8 +199,13 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 	if err != nil {
 		return nil, err
 	}
-	arc, err := openArchive(path)
-	if err != nil {
+	var arc *archive.Archive
+	if path == "-" && archive.IsArchive(src) {
+		// `llmbench run - < archive.tar`, as k6 sniffs stdin.
+		if arc, err = archive.Read(bytes.NewReader(src)); err != nil {
+			return nil, exit.New(exit.InvalidConfig, fmt.Errorf("the archive on standard input: %w", err))
+		}
+	} else if arc, err = openArchive(path); err != nil {
 		return nil, err
 	}
 	scriptEnv, err := f.scriptEnv(env)
@@ -318,8 +324,9 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 }
 
 // scriptSource returns the script argument as js.Load takes it: "-" reads
-// the script from standard input (k6's file:///-), an https:// URL stays as
-// it is, and a path is made absolute against the working directory.
+// the script (or a k6 archive) from standard input (k6's file:///-), an
+// https:// URL stays as it is, and a path is made absolute against the
+// working directory.
 func scriptSource(env Env, script string) (string, []byte, error) {
 	switch {
 	case script == "-":
@@ -330,19 +337,11 @@ func scriptSource(env Env, script string) (string, []byte, error) {
 		if err != nil {
 			return "", nil, exit.New(exit.ScriptException, fmt.Errorf("reading the script from standard input: %w", err))
 		}
-		if isTar(b) {
-			return "", nil, exit.Errorf(exit.InvalidConfig, "standard input holds a tar file (a k6 archive?): llmbench runs archives only from a file, not from standard input")
-		}
 		return "-", b, nil
 	case strings.HasPrefix(script, "https://"):
 		return script, nil, nil
 	}
 	return resolve(env, script), nil, nil
-}
-
-// isTar reports whether b starts with a POSIX tar header ("ustar" magic).
-func isTar(b []byte) bool {
-	return len(b) >= 262 && string(b[257:262]) == "ustar"
 }
 
 func resolve(env Env, p string) string {
