@@ -291,3 +291,41 @@ func TestCompatibilityMode(t *testing.T) {
 		})
 	}
 }
+
+// TestArchiveRemoteModules archives a script that imports a helper over
+// https, then runs the archive from stdin with the module server gone and
+// no client that trusts it: the module comes from the archive's https/
+// entry, as in k6, so archives run offline (e.g. in a k6-operator pod).
+// (It uses scenarios: an archive of a script with the iterations shortcut
+// fails to run, a bug in reading archives, not in modules.)
+func TestArchiveRemoteModules(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "export const greet = (n) => 'hello ' + n;\n")
+	}))
+	script := fmt.Sprintf(`import { greet } from '%s/lib/greet.js?v=1';
+export const options = { scenarios: { s: { executor: 'shared-iterations', iterations: 2 } } };
+export default function () {}
+export function handleSummary(data) { return { stdout: greet(data.metrics.iterations.values.count) + ' ' + typeof global }; }
+`, srv.URL)
+	dir := t.TempDir()
+	tarPath := filepath.Join(dir, "a.tar")
+	r := runScriptIn(t, map[string]string{"s.js": script}, "", srv.Client(), "archive", "-O", tarPath, "--compatibility-mode=base", "s.js")
+	if r.code != 0 {
+		t.Fatalf("archive: exit %d\n%s", r.code, r.stderr)
+	}
+	srv.Close()
+	tarball, err := os.ReadFile(tarPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(tarball, []byte("https/"+strings.TrimPrefix(srv.URL, "https://")+"/lib/greet.js")) {
+		t.Errorf("the archive has no https/<host>/lib/greet.js entry")
+	}
+	r = runScriptIn(t, nil, string(tarball), nil, "run", "-q", "-")
+	// The archive also keeps the compatibility mode it was made with (base:
+	// no global).
+	if r.code != 0 || r.stdout != "hello 2 undefined" {
+		t.Fatalf("run - < archive: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}

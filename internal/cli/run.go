@@ -114,13 +114,13 @@ func addRunFlags(fs *pflag.FlagSet) *runFlags {
 }
 
 // compatibilityMode returns the --compatibility-mode flag, else
-// K6_COMPATIBILITY_MODE (LLMBENCH_COMPATIBILITY_MODE overriding it),
-// checked; a deprecated mode is logged.
-func (f *scriptFlags) compatibilityMode(env Env, logger *slog.Logger) (string, error) {
+// K6_COMPATIBILITY_MODE (LLMBENCH_COMPATIBILITY_MODE overriding it), else
+// archived (an archive's mode), checked; a deprecated mode is logged.
+func (f *scriptFlags) compatibilityMode(env Env, logger *slog.Logger, archived string) (string, error) {
 	s := f.compatMode
 	if s == "" {
 		e := env.environMap()
-		s = firstOf(e["LLMBENCH_COMPATIBILITY_MODE"], e["K6_COMPATIBILITY_MODE"])
+		s = firstOf(e["LLMBENCH_COMPATIBILITY_MODE"], e["K6_COMPATIBILITY_MODE"], archived)
 	}
 	mode, warning, err := js.ParseCompatibilityMode(s)
 	if err != nil {
@@ -163,6 +163,8 @@ type loaded struct {
 	logger   *slog.Logger
 	// archive is the k6 archive the script came from, or nil.
 	archive *archive.Archive
+	// compat is the compatibility mode the script runs in.
+	compat string
 	// files are the local files the script read (path → contents), when
 	// scriptFlags.record is set (for `archive`).
 	files map[string][]byte
@@ -236,10 +238,16 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 			return b, err
 		}
 	}
-	compat, err := f.compatibilityMode(env, logger)
+	var remote map[string][]byte
+	archived := ""
+	if arc != nil {
+		remote, archived = arc.Remote, arc.CompatibilityMode
+	}
+	compat, err := f.compatibilityMode(env, logger, archived)
 	if err != nil {
 		return nil, err
 	}
+	l.compat = compat
 	l.builtins = metrics.RegisterBuiltins(l.reg)
 	l.runner, err = js.Load(ctx, path, js.Options{
 		Modules:  mods,
@@ -258,6 +266,8 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		HTTPClient: env.ModuleClient,
 		// --compatibility-mode / K6_COMPATIBILITY_MODE.
 		CompatibilityMode: compat,
+		// An archive's https/ modules: no fetching.
+		RemoteModules: remote,
 	})
 	if err != nil {
 		if exit.CodeOf(err) == exit.GenericError {
