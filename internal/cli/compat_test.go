@@ -329,3 +329,29 @@ export function handleSummary(data) { return { stdout: greet(data.metrics.iterat
 		t.Fatalf("run - < archive: exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestTypeScriptEmbeddings runs testdata/scripts/embeddings.ts against the
+// mock's /v1/embeddings: TypeScript, k6/http, k6/encoding's b64decode into
+// a Float32Array, string VU counts; every vector has unit norm.
+func TestTypeScriptEmbeddings(t *testing.T) {
+	t.Parallel()
+	m, err := mock.New(mock.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	r := runCLI(t, nil, "-q", "-e", "VUS=2", "-e", "ITERS=5", "-e", "BASE="+srv.URL, "embeddings.ts")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := r.metric(t, "iterations", "count"); n != 5 {
+		t.Errorf("iterations = %v, want 5", n)
+	}
+	if v := r.metric(t, "checks", "value"); v != 1 {
+		t.Errorf("checks rate = %v, want 1", v)
+	}
+	if lo, hi := r.metric(t, "embedding_norm", "min"), r.metric(t, "embedding_norm", "max"); lo < 0.999 || hi > 1.001 {
+		t.Errorf("embedding norms in [%v, %v], want 1", lo, hi)
+	}
+}
