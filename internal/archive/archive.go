@@ -7,8 +7,9 @@
 // Layout: metadata.json (pretty JSON: type "js", options, filename and pwd
 // as file:// URLs, env, compatibilityMode, k6version, goos); data (the main
 // script); file/<absolute path> for every local file, with directory
-// entries, the main script's entry a hard link to data. Home directories
-// are anonymised (/home/<user> → /home/nobody).
+// entries, the main script's entry a hard link to data; https/<host>/<path>
+// for every remote module. Home directories are anonymised (/home/<user> →
+// /home/nobody).
 package archive
 
 import (
@@ -45,6 +46,10 @@ type Archive struct {
 	// Files maps absolute paths (anonymised) to contents; the main script
 	// is among them.
 	Files map[string][]byte
+	// Remote maps the https:// modules the script imported, by URL
+	// without its query ("https://host/path"), to their contents: the
+	// https/<host>/<path> entries, so an archive runs without network.
+	Remote map[string][]byte
 }
 
 type metadata struct {
@@ -136,8 +141,46 @@ func Write(w io.Writer, a *Archive) error {
 			return fmt.Errorf("archive: %w", err)
 		}
 	}
+	if err := writeRemote(a.Remote, add); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
 	if err := tw.Close(); err != nil {
 		return fmt.Errorf("archive: %w", err)
+	}
+	return nil
+}
+
+// writeRemote adds https/<host>/<path> entries (with their directories)
+// for the remote modules, in URL order.
+func writeRemote(remote map[string][]byte, add func(*tar.Header, []byte) error) error {
+	names := make(map[string][]byte, len(remote))
+	for raw, body := range remote {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("remote module %q is not an https URL", raw)
+		}
+		names["https/"+u.Host+path.Clean("/"+u.Path)] = body
+	}
+	keys := make([]string, 0, len(names))
+	for k := range names {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	dirs := map[string]bool{}
+	for _, k := range keys {
+		var parents []string
+		for d := path.Dir(k); d != "." && !dirs[d]; d = path.Dir(d) {
+			parents = append(parents, d)
+			dirs[d] = true
+		}
+		for i := len(parents) - 1; i >= 0; i-- {
+			if err := add(&tar.Header{Name: parents[i] + "/", Mode: 0o755, Typeflag: tar.TypeDir}, nil); err != nil {
+				return err
+			}
+		}
+		if err := add(&tar.Header{Name: k, Mode: 0o644, Size: int64(len(names[k])), Typeflag: tar.TypeReg}, names[k]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -149,10 +192,10 @@ func IsArchive(head []byte) bool {
 }
 
 // Read reads a k6 archive. It accepts k6's older files/ and scripts/
-// prefixes and ignores remote (https/) modules, which llmbench does not load.
+// prefixes (remote modules unless the name starts with "_/").
 func Read(r io.Reader) (*Archive, error) {
 	tr := tar.NewReader(r)
-	a := &Archive{Files: map[string][]byte{}}
+	a := &Archive{Files: map[string][]byte{}, Remote: map[string][]byte{}}
 	var meta *metadata
 	var data []byte
 	links := map[string]string{}
@@ -187,7 +230,9 @@ func Read(r io.Reader) (*Archive, error) {
 		default:
 			if p, ok := filePath(name); ok {
 				a.Files[p] = body
-			} else if !strings.HasPrefix(name, "https/") && !strings.HasPrefix(name, "files/") && !strings.HasPrefix(name, "scripts/") {
+			} else if u, ok := remoteURL(name); ok {
+				a.Remote[u] = body
+			} else {
 				return nil, fmt.Errorf("archive: unknown file prefix %q", name)
 			}
 		}
@@ -231,6 +276,17 @@ func filePath(name string) (string, bool) {
 	for _, pre := range []string{"files/", "scripts/"} {
 		if rest, ok := strings.CutPrefix(name, pre); ok && strings.HasPrefix(rest, "_/") {
 			return rest[1:], true
+		}
+	}
+	return "", false
+}
+
+// remoteURL maps an https/<host>/<path> entry (or an old files/ or
+// scripts/ one that is not a local file) to the module's URL.
+func remoteURL(name string) (string, bool) {
+	for _, pre := range []string{"https/", "files/", "scripts/"} {
+		if rest, ok := strings.CutPrefix(name, pre); ok && rest != "" {
+			return "https://" + rest, true
 		}
 	}
 	return "", false

@@ -17,7 +17,8 @@ func TestRoundTrip(t *testing.T) {
 	in := &archive.Archive{
 		Filename: "/home/nobody/t/script.js", Pwd: "/home/nobody/t", Options: json.RawMessage(`{"vus":2}`),
 		Env: map[string]string{"A": "1"}, Version: "v1",
-		Files: map[string][]byte{"/home/nobody/t/script.js": []byte("export default function(){}"), "/home/nobody/t/lib/x.js": []byte("export const x = 1")},
+		Files:  map[string][]byte{"/home/nobody/t/script.js": []byte("export default function(){}"), "/home/nobody/t/lib/x.js": []byte("export const x = 1")},
+		Remote: map[string][]byte{"https://jslib.k6.io/k6-utils/1.4.0/index.js": []byte("export const u = 1")},
 	}
 	var buf bytes.Buffer
 	if err := archive.Write(&buf, in); err != nil {
@@ -48,7 +49,8 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	want := []string{"metadata.json", "data", "file/home/", "file/home/nobody/", "file/home/nobody/t/", "file/home/nobody/t/lib/",
-		"file/home/nobody/t/lib/x.js", "file/home/nobody/t/script.js -> data"}
+		"file/home/nobody/t/lib/x.js", "file/home/nobody/t/script.js -> data",
+		"https/", "https/jslib.k6.io/", "https/jslib.k6.io/k6-utils/", "https/jslib.k6.io/k6-utils/1.4.0/", "https/jslib.k6.io/k6-utils/1.4.0/index.js"}
 	if diff := cmp.Diff(want, entries); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
@@ -105,6 +107,36 @@ func TestReadErrors(t *testing.T) {
 				t.Errorf("Read = %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestReadRemoteEntries: https/<host>/<path> entries, and the old files/
+// and scripts/ prefixes that are not local (_/) files, are remote modules.
+func TestReadRemoteEntries(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"metadata.json":            `{"type":"js","filename":"file:///t/a.js"}`,
+		"data":                     "export default function () {}",
+		"https/h.example/lib/u.js": "u",
+		"files/old.example/x.js":   "x",
+		"scripts/old.example/y.js": "y",
+		"files/_/t/local.js":       "local",
+	} {
+		_ = tw.WriteHeader(&tar.Header{Name: name, Size: int64(len(body)), Mode: 0o644, Typeflag: tar.TypeReg})
+		_, _ = tw.Write([]byte(body))
+	}
+	_ = tw.Close()
+	a, err := archive.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{"https://h.example/lib/u.js": []byte("u"), "https://old.example/x.js": []byte("x"), "https://old.example/y.js": []byte("y")}
+	if diff := cmp.Diff(want, a.Remote); diff != "" {
+		t.Errorf("Remote (-want +got):\n%s", diff)
+	}
+	if string(a.Files["/t/local.js"]) != "local" {
+		t.Errorf("Files = %v", a.Files)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -58,6 +59,14 @@ func newArchiveCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 		}
 		for p, b := range l.files {
 			a.Files[archive.Anonymize(p)] = b
+		}
+		// The https:// modules it imported, so the archive runs offline.
+		a.Remote, a.CompatibilityMode = map[string][]byte{}, l.compat
+		for raw, b := range l.runner.RemoteModules() {
+			if u, err := url.Parse(raw); err == nil {
+				u.RawQuery, u.Fragment = "", ""
+				a.Remote[u.String()] = b
+			}
 		}
 		if !excludeEnv {
 			a.Env = map[string]string{}

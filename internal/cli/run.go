@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -114,13 +115,13 @@ func addRunFlags(fs *pflag.FlagSet) *runFlags {
 }
 
 // compatibilityMode returns the --compatibility-mode flag, else
-// K6_COMPATIBILITY_MODE (LLMBENCH_COMPATIBILITY_MODE overriding it),
-// checked; a deprecated mode is logged.
-func (f *scriptFlags) compatibilityMode(env Env, logger *slog.Logger) (string, error) {
+// K6_COMPATIBILITY_MODE (LLMBENCH_COMPATIBILITY_MODE overriding it), else
+// archived (an archive's mode), checked; a deprecated mode is logged.
+func (f *scriptFlags) compatibilityMode(env Env, logger *slog.Logger, archived string) (string, error) {
 	s := f.compatMode
 	if s == "" {
 		e := env.environMap()
-		s = firstOf(e["LLMBENCH_COMPATIBILITY_MODE"], e["K6_COMPATIBILITY_MODE"])
+		s = firstOf(e["LLMBENCH_COMPATIBILITY_MODE"], e["K6_COMPATIBILITY_MODE"], archived)
 	}
 	mode, warning, err := js.ParseCompatibilityMode(s)
 	if err != nil {
@@ -163,6 +164,8 @@ type loaded struct {
 	logger   *slog.Logger
 	// archive is the k6 archive the script came from, or nil.
 	archive *archive.Archive
+	// compat is the compatibility mode the script runs in.
+	compat string
 	// files are the local files the script read (path → contents), when
 	// scriptFlags.record is set (for `archive`).
 	files map[string][]byte
@@ -199,8 +202,13 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 	if err != nil {
 		return nil, err
 	}
-	arc, err := openArchive(path)
-	if err != nil {
+	var arc *archive.Archive
+	if path == "-" && archive.IsArchive(src) {
+		// `llmbench run - < archive.tar`, as k6 sniffs stdin.
+		if arc, err = archive.Read(bytes.NewReader(src)); err != nil {
+			return nil, exit.New(exit.InvalidConfig, fmt.Errorf("the archive on standard input: %w", err))
+		}
+	} else if arc, err = openArchive(path); err != nil {
 		return nil, err
 	}
 	scriptEnv, err := f.scriptEnv(env)
@@ -231,10 +239,16 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 			return b, err
 		}
 	}
-	compat, err := f.compatibilityMode(env, logger)
+	var remote map[string][]byte
+	archived := ""
+	if arc != nil {
+		remote, archived = arc.Remote, arc.CompatibilityMode
+	}
+	compat, err := f.compatibilityMode(env, logger, archived)
 	if err != nil {
 		return nil, err
 	}
+	l.compat = compat
 	l.builtins = metrics.RegisterBuiltins(l.reg)
 	l.runner, err = js.Load(ctx, path, js.Options{
 		Modules:  mods,
@@ -253,6 +267,8 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 		HTTPClient: env.ModuleClient,
 		// --compatibility-mode / K6_COMPATIBILITY_MODE.
 		CompatibilityMode: compat,
+		// An archive's https/ modules: no fetching.
+		RemoteModules: remote,
 	})
 	if err != nil {
 		if exit.CodeOf(err) == exit.GenericError {
@@ -319,8 +335,9 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 }
 
 // scriptSource returns the script argument as js.Load takes it: "-" reads
-// the script from standard input (k6's file:///-), an https:// URL stays as
-// it is, and a path is made absolute against the working directory.
+// the script (or a k6 archive) from standard input (k6's file:///-), an
+// https:// URL stays as it is, and a path is made absolute against the
+// working directory.
 func scriptSource(env Env, script string) (string, []byte, error) {
 	switch {
 	case script == "-":
@@ -331,19 +348,11 @@ func scriptSource(env Env, script string) (string, []byte, error) {
 		if err != nil {
 			return "", nil, exit.New(exit.ScriptException, fmt.Errorf("reading the script from standard input: %w", err))
 		}
-		if isTar(b) {
-			return "", nil, exit.Errorf(exit.InvalidConfig, "standard input holds a tar file (a k6 archive?): llmbench runs archives only from a file, not from standard input")
-		}
 		return "-", b, nil
 	case strings.HasPrefix(script, "https://"):
 		return script, nil, nil
 	}
 	return resolve(env, script), nil, nil
-}
-
-// isTar reports whether b starts with a POSIX tar header ("ustar" magic).
-func isTar(b []byte) bool {
-	return len(b) >= 262 && string(b[257:262]) == "ustar"
 }
 
 func resolve(env Env, p string) string {

@@ -411,3 +411,19 @@ module.exports.late = function () { require('./lib/cjs.js'); };
 		}
 	})
 }
+
+// TestRemoteModulesSeeded: modules handed in (an archive's https/ entries,
+// by URL without the query) are used without any request.
+func TestRemoteModulesSeeded(t *testing.T) {
+	t.Parallel()
+	r, err := loadSource(t, "import { v } from 'https://127.0.0.1:1/lib/v.js?x=1';\nexport const options = { tags: { v } };\nexport default function () {}\n",
+		func(o *Options) {
+			o.RemoteModules = map[string][]byte{"https://127.0.0.1:1/lib/v.js": []byte("export const v = 'seeded';\n")}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(r.Options()); got != `{"tags":{"v":"seeded"}}` {
+		t.Errorf("options = %s", got)
+	}
+}

@@ -22,6 +22,10 @@ type remoteFetcher struct {
 	// system's CAs apply, as in k6, and the script's options do not.
 	client *http.Client
 
+	// seed holds modules known before the run (from an archive), by URL
+	// without its query; they are never requested.
+	seed map[string][]byte
+
 	mu    sync.Mutex
 	cache map[string][]byte
 }
@@ -61,6 +65,14 @@ func (f *remoteFetcher) fetch(spec string, u *url.URL) ([]byte, error) {
 	b, ok := f.cache[key]
 	f.mu.Unlock()
 	if ok {
+		return b, nil
+	}
+	plain := *u
+	plain.RawQuery, plain.Fragment = "", ""
+	if b, ok := f.seed[plain.String()]; ok {
+		f.mu.Lock()
+		f.cache[key] = b
+		f.mu.Unlock()
 		return b, nil
 	}
 	first := *u

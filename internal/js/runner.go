@@ -44,6 +44,10 @@ type Options struct {
 	// HTTPClient fetches https:// modules; nil = Go's default client (proxy
 	// variables and system CAs apply, as in k6).
 	HTTPClient *http.Client
+	// RemoteModules are https:// modules known before the run (a k6
+	// archive's https/ entries), by URL without its query; they are used
+	// instead of fetching.
+	RemoteModules map[string][]byte
 	// CompatibilityMode is CompatExtended ("" too) or CompatBase (no
 	// `global`); see ParseCompatibilityMode.
 	CompatibilityMode string
@@ -122,7 +126,7 @@ func Load(ctx context.Context, scriptPath string, opts Options) (*Runner, error)
 		r.root, r.rootDir = dirURL(cwd).String(), cwd
 	}
 	r.ld = newLoader(opts.Modules, r.read, &r.vus)
-	r.ld.stdin, r.ld.cwd, r.ld.remote.client = opts.Script, dirURL(cwd), opts.HTTPClient
+	r.ld.stdin, r.ld.cwd, r.ld.remote.client, r.ld.remote.seed = opts.Script, dirURL(cwd), opts.HTTPClient, opts.RemoteModules
 	entry, err := r.ld.resolve(nil, u.String())
 	if err != nil {
 		return nil, initError(err)
