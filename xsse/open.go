@@ -195,11 +195,17 @@ func (i *instance) open(call sobek.FunctionCall) sobek.Value {
 	}
 	ts := st.Tags().WithMap(tags)
 	sending := metrics.D(headersAt.Sub(start))
-	out, md := st.Out, st.Metadata
-	out.Emit(metrics.Batch{Time: start, Tags: ts, Metadata: md, Samples: []metrics.Sample{{Metric: m.sending, Value: sending}}})
+	md := st.Metadata
+	// As k6's PushIfNotDone: nothing is emitted once the VU must stop.
+	emit := func(b metrics.Batch) {
+		if vuCtx.Err() == nil {
+			st.Out.Emit(b)
+		}
+	}
+	emit(metrics.Batch{Time: start, Tags: ts, Metadata: md, Samples: []metrics.Sample{{Metric: m.sending, Value: sending}}})
 	defer func() {
 		end := time.Now()
-		out.Emit(metrics.Batch{Time: end, Tags: ts, Metadata: md, Samples: []metrics.Sample{
+		emit(metrics.Batch{Time: end, Tags: ts, Metadata: md, Samples: []metrics.Sample{
 			{Metric: m.reqs, Value: 1},
 			{Metric: m.sending, Value: sending},
 			{Metric: m.duration, Value: metrics.D(end.Sub(start))},
@@ -223,7 +229,7 @@ func (i *instance) open(call sobek.FunctionCall) sobek.Value {
 	if !c.closed {
 		s := &stream{c: c, body: resp.Body, clock: netx.Clock{Conn: conn.Load(), Floor: start},
 			emit: func(t time.Time) {
-				out.Emit(metrics.Batch{Time: t, Tags: ts, Metadata: md, Samples: []metrics.Sample{{Metric: m.event, Value: 1}}})
+				emit(metrics.Batch{Time: t, Tags: ts, Metadata: md, Samples: []metrics.Sample{{Metric: m.event, Value: 1}}})
 			}}
 		if resp.ProtoMajor != 1 {
 			s.clock.Conn = nil

@@ -412,3 +412,52 @@ export default function () {
 }
 `, "-e", "URL="+url)
 }
+
+// The end of the VU (here the scenario's hard stop) ends sse.open: on an
+// endless stream, and after a read error whose handler did not close the
+// client (xk6-sse then waits for close() or the VU's end).
+func TestVUEndStopsOpen(t *testing.T) {
+	t.Parallel()
+	url := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		eventStream(w)
+		if r.URL.Path == "/cut" {
+			write(w, "data: a\n\n")
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		for r.Context().Err() == nil {
+			write(w, "data: tick\n\n")
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+	for _, path := range []string{"/endless", "/cut"} {
+		start := time.Now()
+		r := mustRun(t, `
+import sse from 'k6/x/sse';
+import { Counter } from 'k6/metrics';
+const errors = new Counter('errors');
+export const options = { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '0s' } } };
+export default function () {
+  sse.open(__ENV.URL, (c) => c.on('error', () => errors.add(1)));
+}
+`, "-e", "URL="+url+path)
+		took := time.Since(start)
+		if took > 10*time.Second {
+			t.Errorf("%s: the run took %v", path, took)
+		}
+		wantErrors := 0
+		if path == "/cut" {
+			wantErrors = 1 // one open, waiting after its error until the VU ends
+		}
+		if n := len(r.of("errors")); n != wantErrors {
+			t.Errorf("%s: %d error events, want %d", path, n, wantErrors)
+		}
+		// As k6 (PushIfNotDone), the open cut by the VU's end emits nothing
+		// after it: no http_reqs, one http_req_sending.
+		if n, m := len(r.of("http_reqs")), len(r.of("http_req_sending")); n != 0 || m != 1 {
+			t.Errorf("%s: %d http_reqs (want 0), %d http_req_sending (want 1)", path, n, m)
+		}
+	}
+}
