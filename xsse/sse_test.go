@@ -461,3 +461,44 @@ export default function () {
 		}
 	}
 }
+
+// The ip system tag when enabled, the raw URL (credentials not masked) in
+// the url tag, VU tags, and the wire bytes counted by the VU's dialer.
+func TestTagsAndBytes(t *testing.T) {
+	t.Parallel()
+	payload := strings.Repeat("x", 5000)
+	url := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		eventStream(w)
+		write(w, "data: "+payload+"\n\n")
+	})
+	withCreds := strings.Replace(url, "http://", "http://user:secret@", 1) + "/s"
+	r := mustRun(t, `
+import sse from 'k6/x/sse';
+export const options = { iterations: 1, tags: { run: 'r1' } };
+export default function () {
+  let size = 0;
+  sse.open(__ENV.URL, (c) => c.on('event', (e) => { size = e.data.length; }));
+  eq(size, 5000, 'payload');
+}
+`, "-e", "URL="+withCreds, "--system-tags", "url,status,ip,scenario")
+	ev := r.of("sse_event")
+	if len(ev) != 1 {
+		t.Fatalf("sse_event: %d samples", len(ev))
+	}
+	want := map[string]string{"url": withCreds, "status": "200", "ip": "127.0.0.1", "scenario": "default", "run": "r1"}
+	for k, v := range want {
+		if ev[0].Tags[k] != v {
+			t.Errorf("tag %s = %q, want %q (all: %v)", k, ev[0].Tags[k], v, ev[0].Tags)
+		}
+	}
+	var sent, received float64
+	for _, s := range r.of("data_sent") {
+		sent += s.Value
+	}
+	for _, s := range r.of("data_received") {
+		received += s.Value
+	}
+	if sent < 50 || received < 5000 {
+		t.Errorf("data_sent %v, data_received %v: the wire bytes of the stream are not counted", sent, received)
+	}
+}
