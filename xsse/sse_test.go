@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -500,5 +501,41 @@ export default function () {
 	}
 	if sent < 50 || received < 5000 {
 		t.Errorf("data_sent %v, data_received %v: the wire bytes of the stream are not counted", sent, received)
+	}
+}
+
+// Over TLS the stream is HTTP/1.1 even when the server offers h2 (xk6-sse
+// forces ALPN http/1.1), with the VU's TLS options.
+func TestTLSForcesHTTP1(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		eventStream(w)
+		write(w, "data: "+r.Proto+"\n\n")
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	mustRun(t, `
+import sse from 'k6/x/sse';
+import http from 'k6/http';
+export const options = { iterations: 1, insecureSkipTLSVerify: true };
+export default function () {
+  eq(http.get(__ENV.URL).proto, 'HTTP/2.0', 'k6/http negotiates h2 with this server');
+  let proto = '', rx = 0;
+  const res = sse.open(__ENV.URL, (c) => c.on('event', (e) => { proto = e.data; rx = e.receivedAt; }));
+  eq([res.status, proto], [200, 'HTTP/1.1'], 'sse over TLS');
+  ok(rx > Date.now() - 60000 && rx <= Date.now() + 1, 'receivedAt over TLS: ' + rx);
+}
+`, "-e", "URL="+srv.URL)
+	r := run(t, `
+import sse from 'k6/x/sse';
+export const options = { iterations: 1 };
+export default function () {
+  const res = sse.open(__ENV.URL, () => {});
+  ok(res.status === 0 && res.error.indexOf('x509') >= 0, 'an unknown CA fails the connection: ' + res.error);
+}
+`, "-e", "URL="+srv.URL)
+	if r.code != 0 {
+		t.Errorf("exit %d\n%s", r.code, lastLines(r.stderr, 5))
 	}
 }
