@@ -240,6 +240,9 @@ func (i *instance) open(call sobek.FunctionCall) sobek.Value {
 			// closed the client or the VU must stop.
 			c.fire("error", rt.ToValue(err))
 			if !c.closed {
+				if st.Logger != nil {
+					st.Logger.Warn("sse.open: the stream failed and no 'error' handler called client.close(); as xk6-sse, sse.open now waits until the VU stops", "url", rawURL, "error", err.Error())
+				}
 				<-vuCtx.Done()
 			}
 		}

@@ -455,6 +455,9 @@ export default function () {
 		if n := len(r.of("errors")); n != wantErrors {
 			t.Errorf("%s: %d error events, want %d", path, n, wantErrors)
 		}
+		if warned := strings.Contains(r.stderr, "no 'error' handler called client.close()"); warned != (path == "/cut") {
+			t.Errorf("%s: warning printed: %v\n%s", path, warned, lastLines(r.stderr, 5))
+		}
 		// As k6 (PushIfNotDone), the open cut by the VU's end emits nothing
 		// after it: no http_reqs, one http_req_sending.
 		if n, m := len(r.of("http_reqs")), len(r.of("http_req_sending")); n != 0 || m != 1 {
