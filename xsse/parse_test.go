@@ -95,3 +95,18 @@ func TestLineReaderReportsReadErrors(t *testing.T) {
 		t.Fatalf("got %v, want the read error", err)
 	}
 }
+
+// FuzzParse: any stream parses without panicking, and the same events come
+// out whatever the read sizes.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"data: a\n\n", "id: 1\r\nevent: e\r\n: c\r\ndata: x\r\n\r\n", ": ping\n\nhello\n", "data:", "\r\n\r\n\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		whole := parseAll(s, nil)
+		bytewise := parseAll(s, iotest.OneByteReader(strings.NewReader(s)))
+		if !reflect.DeepEqual(whole, bytewise) {
+			t.Fatalf("%q: whole %q, byte by byte %q", s, whole, bytewise)
+		}
+	})
+}
