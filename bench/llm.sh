@@ -6,13 +6,16 @@
 #   cost:     CPU per streamed chunk and peak RSS, llmbench vs the bare Go
 #             client (bench/cmd/benchllm), 50 and 500 streams, 128 tokens,
 #             TTFT 20ms, ITL 2ms
+#   sse:      CPU per streamed chunk of k6/x/sse (bench/llm/sse.js, plain
+#             and with JSON.parse per chunk) beside k6/x/llm and the bare
+#             client, 50 streams, 128 tokens, TTFT 20ms, ITL 2ms
 #   ttft:     first-token error joined on request id (mock log vs client):
 #             50/200/1000 streams at ITL 20ms and 200 at ITL 2ms; bare,
 #             llmbench (kernel receive stamps) and llmbench timestamps=user;
 #             server and client share both cores unless TTFT_PIN=1
 #   arrival:  constant-arrival-rate 100 and 1000 req/s: achieved vs target
 #   memory:   peak RSS at 1k VUs streaming
-# Usage: bench/llm.sh [quick] [cost|ttft|arrival|memory]...  (needs taskset,
+# Usage: bench/llm.sh [quick] [cost|sse|ttft|arrival|memory]...  (needs taskset,
 # /usr/bin/time, jq; QUICK shortens every case)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +84,32 @@ case_cost() {
        bare_rss_mb: ($brss / 1024 | round), llmbench_rss_mb: ($lrss / 1024 | round), rss_ratio: ($lrss / $brss | r2),
        load: $load}' "$W/cost"
   done
+}
+
+# sse: ROUNDS alternations of bare, k6/x/llm, k6/x/sse and k6/x/sse with
+# JSON.parse per chunk on one mock; CPU per token chunk of each (whole
+# process) and its ratio to the bare client's.
+case_sse() {
+  local n=${SSE_STREAMS:-50} l0; l0=$(load)
+  start_mock --ttft 20ms --itl 2ms --output-tokens 128
+  : >"$W/sse"
+  for _ in $(seq $ROUNDS); do
+    timed "$W/bare" "$BL" bare -url "$URL" -streams $n -requests $R
+    timed "$W/llm" "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS=$n -e REQUESTS=$R bench/llm/stream.js
+    timed "$W/sse1" "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS=$n -e REQUESTS=$R bench/llm/sse.js
+    timed "$W/sse2" "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS=$n -e REQUESTS=$R -e PARSE=1 bench/llm/sse.js
+    jq -c -n --slurpfile b "$W/bare" --slurpfile l "$W/llm" --slurpfile s "$W/sse1" --slurpfile p "$W/sse2" \
+      --argjson bcpu "$(cpu_s "$W/bare")" --argjson lcpu "$(cpu_s "$W/llm")" --argjson scpu "$(cpu_s "$W/sse1")" --argjson pcpu "$(cpu_s "$W/sse2")" \
+      '{bc: $b[0].chunks, lc: $l[0].chunks, sc: $s[0].chunks, pc: $p[0].chunks, failed: ($b[0].failed + $l[0].failed + $s[0].failed + $p[0].failed), $bcpu, $lcpu, $scpu, $pcpu}' >>"$W/sse"
+  done
+  stop_mock
+  jq -c -s --arg load "$l0 $(load)" '
+    def r2: . * 100 | round / 100;
+    def per(c; n): (map(c) | add) * 1e6 / (map(n) | add) | r2;
+    per(.bcpu; .bc) as $b | per(.lcpu; .lc) as $l | per(.scpu; .sc) as $s | per(.pcpu; .pc) as $p |
+    {case: "sse", streams: '$n', requests_per_stream: '$R', rounds: length, chunks: (map(.sc) | add), failed: (map(.failed) | add),
+     bare_us_per_chunk: $b, llm_us_per_chunk: $l, sse_us_per_chunk: $s, sse_parse_us_per_chunk: $p,
+     llm_ratio: ($l / $b | r2), sse_ratio: ($s / $b | r2), sse_parse_ratio: ($p / $b | r2), load: $load}' "$W/sse"
 }
 
 case_ttft() {

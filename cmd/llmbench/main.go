@@ -19,12 +19,16 @@ import (
 	"github.com/llmbench/llmbench/internal/js/builtin"
 	"github.com/llmbench/llmbench/internal/js/modules"
 	"github.com/llmbench/llmbench/internal/selfhealth"
+	"github.com/llmbench/llmbench/xsse"
 )
 
 func main() {
 	mods := modules.NewRegistry()
 	builtin.Register(mods)
 	if err := mods.Register("k6/x/llm", llm.New()); err != nil {
+		panic(err)
+	}
+	if err := mods.Register("k6/x/sse", xsse.New()); err != nil {
 		panic(err)
 	}
 

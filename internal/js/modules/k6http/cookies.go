@@ -20,6 +20,16 @@ type CookieJar struct {
 	rt  *sobek.Runtime
 }
 
+// JarOf returns the Go cookie jar behind a k6/http CookieJar exported
+// from JS (http.cookieJar(), new http.CookieJar()), for the jar parameter
+// of other network modules (k6/x/sse); ok is false for any other value.
+func JarOf(v any) (jar http.CookieJar, ok bool) {
+	if j, is := v.(*CookieJar); is && j != nil && j.jar != nil {
+		return j.jar, true
+	}
+	return nil, false
+}
+
 // cookieJar() returns the VU's current jar.
 func (i *instance) cookieJar(sobek.FunctionCall) sobek.Value {
 	rt := i.vu.Runtime()
