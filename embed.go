@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/sobek"
 	"github.com/tidwall/gjson"
 
+	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/netx"
 )
 
@@ -121,7 +122,7 @@ func embedResult(rt *sobek.Runtime, r *Result) sobek.Value {
 	d, _ := r.Timing.E2E()
 	v := map[string]any{
 		"ok": r.OK, "status": r.Status, "error": r.Error, "errorCode": r.ErrorCode, "id": r.ID, "model": r.Model,
-		"duration": ms(d), "sentAt": epochMs(r.Timing.Send), "inputTokens": r.InputTokens,
+		"duration": metrics.D(d), "sentAt": epochMs(r.Timing.Send), "inputTokens": r.InputTokens,
 		"dimensions": r.Dimensions, "count": r.Vectors, "headers": r.Headers,
 	}
 	obj := rt.NewObject()

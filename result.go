@@ -1,6 +1,6 @@
 package llm
 
-import "time"
+import "github.com/llmbench/llmbench/internal/metrics"
 
 // Endpoint is the OpenAI API a request goes to.
 type Endpoint uint8
@@ -96,21 +96,18 @@ type Result struct {
 	UsageError string
 }
 
-// ms converts a duration to float milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
 // TTFTms, TTFOms, TPOTms and E2Ems are the SPEC §4 fields in milliseconds
 // (0 when undefined).
-func (r *Result) TTFTms() float64 { d, _ := r.Timing.TTFT(); return ms(d) }
+func (r *Result) TTFTms() float64 { d, _ := r.Timing.TTFT(); return metrics.D(d) }
 
 // TTFOms is the time to first non-reasoning output in ms.
-func (r *Result) TTFOms() float64 { d, _ := r.Timing.TTFO(); return ms(d) }
+func (r *Result) TTFOms() float64 { d, _ := r.Timing.TTFO(); return metrics.D(d) }
 
 // TPOTms is the time per output token in ms.
-func (r *Result) TPOTms() float64 { d, _ := r.Timing.TPOT(r.OutputTokens); return ms(d) }
+func (r *Result) TPOTms() float64 { d, _ := r.Timing.TPOT(r.OutputTokens); return metrics.D(d) }
 
 // E2Ems is the end-to-end latency in ms.
-func (r *Result) E2Ems() float64 { d, _ := r.Timing.E2E(); return ms(d) }
+func (r *Result) E2Ems() float64 { d, _ := r.Timing.E2E(); return metrics.D(d) }
 
 // TokensPerSecond is the per-request decode rate (0 when undefined).
 func (r *Result) TokensPerSecond() float64 {
