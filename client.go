@@ -96,7 +96,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if rt == nil {
 		rt = netx.New(nil).Transport()
 	}
-	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: &http.Client{Transport: rt}}
+	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: &http.Client{Transport: rt, CheckRedirect: refuseRedirect}}
 	if cfg.Model != "" {
 		c.modelJSON, _ = json.Marshal(cfg.Model)
 	}
@@ -168,11 +168,13 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 	switch {
 	case resp.StatusCode >= 400:
 		c.readError(ctx, rctx, resp, rb, res)
+	case encoded(resp.Header) != "":
+		failEncoded(res, encoded(resp.Header))
 	case ep == Embeddings:
 		c.readEmbeddings(ctx, rctx, clk, rb, res)
 	case ep == Responses:
 		c.readResponses(ctx, rctx, clk, resp, rb, res)
-	case strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"):
+	case isEventStream(resp.Header.Get("Content-Type")):
 		res.Streamed = true
 		c.readStream(ctx, rctx, clk, rb, res)
 	default:

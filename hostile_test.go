@@ -1,10 +1,13 @@
 package llm
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -126,5 +129,84 @@ func TestConnectionReusedAfterDone(t *testing.T) {
 	}
 	if n := conns.Load(); n != 1 {
 		t.Errorf("20 sequential requests opened %d connections, want 1", n)
+	}
+}
+
+// TestHostileServersNamed: each way of breaking the protocol gets its own
+// errorCode and a message that names the cause.
+func TestHostileServersNamed(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(evToken + evFinish + evDone))
+	_ = zw.Close()
+	garbage := make([]byte, 4096)
+	for i := range garbage {
+		garbage[i] = byte(i * 7)
+	}
+	cases := []struct {
+		name    string
+		handler http.HandlerFunc
+		code    string // "" for success
+		msg     string
+	}{
+		{"media type case", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "Text/Event-Stream; charset=UTF-8")
+			sse(w, evToken, evFinish, evDone)
+		}, "", ""},
+		{"only [DONE]", func(w http.ResponseWriter, _ *http.Request) { sse(w, evDone) }, ErrEmptyResponse, "without a single data event"},
+		{"gzip stream", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			sse(w, gz.String())
+		}, ErrMalformedChunk, "gzip-encoded"},
+		{"binary garbage", func(w http.ResponseWriter, _ *http.Request) { sse(w, string(garbage)) }, ErrMalformedChunk, "not an event stream"},
+		{"body over 64 MiB", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			pad := bytes.Repeat([]byte(" "), 1<<20)
+			for range 65 {
+				if _, err := w.Write(pad); err != nil {
+					return
+				}
+			}
+			_, _ = w.Write([]byte("{}"))
+		}, ErrMalformedChunk, "larger than 64 MiB"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ts := hostile(t, c.handler)
+			r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+			if c.code == "" {
+				if !r.OK || r.OutputTokens != 1 {
+					t.Errorf("want success with 1 token: ok=%v %s %s tokens=%d", r.OK, r.ErrorCode, r.Error, r.OutputTokens)
+				}
+				return
+			}
+			if r.OK || r.ErrorCode != c.code || !strings.Contains(r.Error, c.msg) {
+				t.Errorf("ok=%v code %q error %q; want %q with %q", r.OK, r.ErrorCode, r.Error, c.code, c.msg)
+			}
+		})
+	}
+}
+
+// TestRedirectNotFollowed: a 302 on the POST must not be followed (it would
+// become a GET without a body and carry the key to the other host), and
+// the error says so.
+func TestRedirectNotFollowed(t *testing.T) {
+	var leaked atomic.Int64
+	other := hostile(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			leaked.Add(1)
+		}
+		sse(w, evToken, evFinish, evDone)
+	})
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	ts := hostile(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, otherURL+r.URL.Path, http.StatusFound)
+	})
+	r := newClient(t, Config{BaseURL: ts.URL, APIKey: "sk-redirect"}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+	if r.OK || !strings.Contains(r.Error, "redirect") || !strings.Contains(r.Error, "baseURL") {
+		t.Errorf("ok=%v code %q error %q: want a failure naming the redirect", r.OK, r.ErrorCode, r.Error)
+	}
+	if n := leaked.Load(); n != 0 {
+		t.Errorf("the API key reached the other host %d times", n)
 	}
 }

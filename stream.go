@@ -115,8 +115,8 @@ func (c *Client) readStream(ctx, rctx context.Context, clk netx.Clock, body io.R
 		}
 	}
 	p.finish(res)
-	if !done && res.FinishReason == "" {
-		fail(res, ErrStreamCut, errors.New("stream ended before [DONE] or a finish_reason"))
+	if code, err := streamEnd(done, res); err != nil {
+		fail(res, code, err)
 		return
 	}
 	res.OK = true
@@ -302,11 +302,15 @@ func (p *parse) finish(res *Result) {
 // so the first token, first output and last token are all the body's end:
 // TTFT equals E2E, and without usage the output counts as one chunk.
 func (c *Client) readJSON(ctx, rctx context.Context, clk netx.Clock, body io.Reader, res *Result) {
-	b, err := io.ReadAll(io.LimitReader(body, maxJSONBody))
+	b, err := io.ReadAll(io.LimitReader(body, maxJSONBody+1))
 	now := clk.Now()
 	res.Timing.End = now
 	if err != nil {
 		fail(res, classify(ctx, rctx, err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
+		return
+	}
+	if len(b) > maxJSONBody {
+		fail(res, ErrMalformedChunk, fmt.Errorf("response body larger than %d MiB: not read further", maxJSONBody>>20))
 		return
 	}
 	s := bstr(b)

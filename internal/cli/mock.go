@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -67,10 +68,17 @@ func newMockCmd(ctx context.Context, env Env) *cobra.Command {
 		}
 		fmt.Fprintf(env.Stdout, "llmbench mock serving %s (model %s) — Ctrl-C to stop\n", running.URL(), cfg.Model)
 		waitSignal(ctx, env)
-		return running.Close(context.Background())
+		// Streams in flight (a --stall of an hour) get a moment to end,
+		// then their connections are closed: Ctrl-C stops the mock now.
+		stop, cancel := context.WithTimeout(context.Background(), mockStopGrace)
+		defer cancel()
+		return running.Close(stop)
 	}
 	return cmd
 }
+
+// mockStopGrace is how long a stopping mock waits for streams in flight.
+const mockStopGrace = time.Second
 
 // waitSignal blocks until a signal arrives or ctx ends.
 func waitSignal(ctx context.Context, env Env) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,9 +35,19 @@ func newReportCmd(env Env) *cobra.Command {
 		for i, a := range args {
 			paths[i] = reportPath(env, a)
 		}
+		if out != "-" && out != "" {
+			if err := notAnInput(reportPath(env, out), paths); err != nil {
+				return exit.New(exit.InvalidConfig, err)
+			}
+		}
 		runs, err := report.Load(paths)
 		if err != nil {
 			return exit.New(exit.GenericError, err)
+		}
+		for _, r := range runs {
+			for _, w := range r.Warnings {
+				fmt.Fprintf(env.Stderr, "report: WARNING %s: %s\n", r.Source, w)
+			}
 		}
 		var buf bytes.Buffer
 		if err := report.Write(&buf, report.Build(runs, time.Now()), f); err != nil {
@@ -61,4 +72,37 @@ func reportPath(env Env, p string) string {
 		return p
 	}
 	return filepath.Join(env.Dir, p)
+}
+
+// notAnInput refuses a report path that is one of the runs read: an input
+// file, or a file inside an input directory (a results directory's
+// samples, metadata or summary). Writing it would destroy the run.
+func notAnInput(out string, inputs []string) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return nil
+	}
+	ofi, statErr := os.Stat(abs)
+	for _, in := range inputs {
+		ain, err := filepath.Abs(in)
+		if err != nil {
+			continue
+		}
+		fi, err := os.Stat(ain)
+		switch {
+		case err != nil:
+			continue
+		case !fi.IsDir() && (ain == abs || statErr == nil && os.SameFile(fi, ofi)):
+			return fmt.Errorf("-o %s: that is an input run; the report would overwrite it", out)
+		case fi.IsDir() && strings.HasPrefix(abs, ain+string(filepath.Separator)) && isRunFile(filepath.Base(abs)):
+			return fmt.Errorf("-o %s: that file belongs to the input results directory %s; the report would overwrite it", out, in)
+		}
+	}
+	return nil
+}
+
+// isRunFile reports whether name is one of the files a results directory keeps.
+func isRunFile(name string) bool {
+	return name == SamplesFile || name == SummaryJSON || name == SummaryCSV || name == MetadataFile ||
+		strings.HasPrefix(name, "samples.json")
 }

@@ -518,8 +518,10 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	runErr = interrupted(runErr, &signalled)
 	srcs.stop(logger)
 	progress.Stop()
+	var lost []error // results not written: exit 111 unless the run already failed
 	if err := mgr.Stop(runErr); err != nil {
 		logger.Error("stopping outputs", "error", err)
+		lost = append(lost, err)
 	}
 
 	if l.test.IterationsCompleted.Load() == 0 && runErr == nil {
@@ -531,6 +533,10 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	runErr = outcome(runErr, &signalled, agg, l.test)
 	if err := res.finish(env, l, agg, srcs, runErr, time.Now()); err != nil {
 		logger.Error("failed to write the results", "error", err)
+		lost = append(lost, err)
+	}
+	if runErr == nil && len(lost) > 0 {
+		runErr = exit.New(exit.OutputFailed, fmt.Errorf("results were lost: %w", errors.Join(lost...)))
 	}
 	ctl.setEnded(runErr)
 	if nf.linger && nf.address != "" {

@@ -27,6 +27,11 @@ const (
 	GoPanic          Code = 109
 	MarkedAsFailed   Code = 110
 	GenericError     Code = 255
+
+	// OutputFailed is llmbench's own: the run's results could not all be
+	// written (a full disk, a read-only directory): --out files and
+	// --results. k6 has no code for it (it logs and exits 0).
+	OutputFailed Code = 111
 )
 
 // Error is an error that carries the exit code the process should end with.

@@ -320,4 +320,15 @@ func dirOf(name string) string {
 }
 
 // osRead is the default file reader.
-func osRead(p string) ([]byte, error) { return os.ReadFile(p) }
+func osRead(p string) ([]byte, error) {
+	// A device or a FIFO (open('/dev/zero'), a named pipe) would never end,
+	// or block, while the read cannot be interrupted: refuse them.
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() && !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a regular file (%s): llmbench reads only files", p, fi.Mode().Type())
+	}
+	return os.ReadFile(p)
+}

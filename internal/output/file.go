@@ -81,3 +81,15 @@ func (f *File) Close() error {
 	}
 	return nil
 }
+
+// Lost records err as an output's first write error in *dst and logs it
+// at once: results are being lost (a full disk, a read-only directory),
+// which the user must learn when it happens, not only at the end; the run
+// will end with exit 111 (exit.OutputFailed). Later errors are dropped.
+func Lost(p Params, dst *error, err error) {
+	if err == nil || *dst != nil {
+		return
+	}
+	*dst = err
+	p.Log().Error("results are being lost: " + err.Error() + "; the run will exit 111")
+}

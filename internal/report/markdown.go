@@ -134,7 +134,12 @@ func textColumns(header []string) int {
 	return 1
 }
 
-func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+// mdEscaper keeps a name (a tag value, a file name) one inert table cell:
+// pipes escaped, HTML inert (Markdown renderers pass raw HTML through),
+// line breaks folded into spaces.
+var mdEscaper = strings.NewReplacer("|", `\|`, "&", "&amp;", "<", "&lt;", ">", "&gt;", "\r\n", " ", "\n", " ", "\r", " ")
+
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
 
 func orDash(s string) string {
 	if s == "" {

@@ -256,19 +256,42 @@ func Read(in io.Reader, r *Run) error {
 	}
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 256<<10), maxLine)
+	// unterminated: the token just scanned ended at EOF without a newline,
+	// as the last line of a file cut while being written does.
+	unterminated := false
+	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+		unterminated = atEOF && len(data) > 0 && bytes.IndexByte(data, '\n') < 0
+		return bufio.ScanLines(data, atEOF)
+	})
 	line := 0
+	var bad error // the last line's error: fatal unless it is an unterminated last line
+	cutLine := false
 	for sc.Scan() {
+		if bad != nil {
+			return bad
+		}
 		line++
 		b := bytes.TrimSpace(sc.Bytes())
 		if len(b) == 0 {
 			continue
 		}
-		if err := r.addLine(b); err != nil {
-			return fmt.Errorf("line %d: %w", line, err)
+		cutLine = unterminated
+		if cutLine && !json.Valid(b) { // a cut last line, whatever its metric
+			bad = fmt.Errorf("line %d: incomplete JSON", line)
+		} else if err := r.addLine(b); err != nil {
+			bad = fmt.Errorf("line %d: %w", line, err)
 		}
 	}
-	if err := sc.Err(); err != nil {
+	err := sc.Err()
+	switch {
+	case err != nil && errors.Is(err, io.ErrUnexpectedEOF) && r.Points > 0:
+		r.Warnings = append(r.Warnings, fmt.Sprintf("truncated after line %d (%v): a run killed while writing? reporting the %d points read", line, err, r.Points))
+	case err != nil:
 		return fmt.Errorf("line %d: %w", line+1, err)
+	case bad != nil && cutLine && r.Points > 0:
+		r.Warnings = append(r.Warnings, fmt.Sprintf("last line %d is incomplete (%v): a run killed while writing? it is skipped", line, bad))
+	case bad != nil:
+		return bad
 	}
 	if r.Points == 0 {
 		return errors.New("no Point lines: not a k6 JSON output")

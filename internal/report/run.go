@@ -60,6 +60,9 @@ type Run struct {
 	Source string   // the file or directory it was read from
 	Meta   GroupKey // from metadata.json: overrides the tags when set
 	Points int64    // Point lines read
+	// Warnings say what could not be read (a truncated file: what a
+	// run killed while writing leaves); the rest is reported.
+	Warnings []string
 
 	first, last  time.Time
 	groups       map[GroupKey]*group

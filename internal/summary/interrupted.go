@@ -32,5 +32,5 @@ func Interrupted(s *aggregate.Snapshot) string {
 	hi, _ := s.Stat(m, "max")
 	return "WARNING: " + jsNumber(n) + " requests were still open at the end of the test and were cut" +
 		" (errorCode \"interrupted\", counted in llm_request_failed) after med=" + humanizeDuration(med, "") +
-		" max=" + humanizeDuration(hi, "") + " open: the server did not finish them within gracefulStop"
+		" max=" + humanizeDuration(hi, "") + " open: the server had not finished them when the test stopped (gracefulStop, a signal or an abort)"
 }

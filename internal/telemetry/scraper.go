@@ -60,7 +60,8 @@ type Scraper struct {
 	client            *http.Client
 	log               *slog.Logger
 	byName            map[string]*series
-	order             []*series // selected series in the configured order
+	keep              map[string]bool // the selected families' Prometheus names (filter.go)
+	order             []*series       // selected series in the configured order
 	targets           []*target
 }
 
@@ -70,7 +71,7 @@ func New(opts Options) (*Scraper, error) {
 		return nil, errors.New("server metrics: no target URL")
 	}
 	s := &Scraper{interval: opts.Interval, timeout: opts.Timeout, rates: !opts.NoRates,
-		client: opts.Client, log: opts.Log, byName: map[string]*series{}}
+		client: opts.Client, log: opts.Log, byName: map[string]*series{}, keep: map[string]bool{}}
 	if s.interval <= 0 {
 		s.interval = DefaultInterval
 	}
@@ -104,6 +105,7 @@ func New(opts Options) (*Scraper, error) {
 		}
 		s.byName[n] = sr
 		s.order = append(s.order, sr)
+		s.keep[sr.prom] = true
 	}
 	for _, raw := range opts.Targets {
 		u, err := normalizeTarget(raw)
@@ -182,8 +184,12 @@ func (s *Scraper) fetch(ctx context.Context, u *url.URL) (map[string]*dto.Metric
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 		return nil, fmt.Errorf("HTTP %s", resp.Status)
 	}
+	page, err := selectLines(io.LimitReader(resp.Body, maxBody), s.keep)
+	if err != nil {
+		return nil, err
+	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := p.TextToMetricFamilies(io.LimitReader(resp.Body, maxBody))
+	families, err := p.TextToMetricFamilies(page)
 	if err != nil {
 		return nil, fmt.Errorf("parsing the Prometheus text: %w", err)
 	}

@@ -64,12 +64,12 @@ func (o *Output) flush() {
 	for i := range batches {
 		o.line = o.enc.AppendBatch(o.line[:0], &batches[i])
 		if _, err := o.file.Write(o.line); err != nil && o.err == nil {
-			o.err = fmt.Errorf("csv output: writing %s: %w", o.file.Name(), err)
+			output.Lost(o.params, &o.err, fmt.Errorf("csv output: writing %s: %w", o.file.Name(), err))
 		}
 	}
 	o.spare = batches
 	if err := o.file.Sync(); err != nil && o.err == nil {
-		o.err = fmt.Errorf("csv output: %w", err)
+		output.Lost(o.params, &o.err, fmt.Errorf("csv output: %w", err))
 	}
 }
 

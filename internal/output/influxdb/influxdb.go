@@ -42,6 +42,9 @@ type Output struct {
 	lost    atomic.Int64 // points in them
 	sent    atomic.Int64 // points written
 	lastErr atomic.Value // error
+
+	// One warning each per run, not one per push.
+	warnedSlow, warnedFailing, warnedStuck atomic.Bool
 }
 
 // New returns an influxdb output configured from p (see ParseConfig).
@@ -112,32 +115,66 @@ func (o *Output) body() []byte {
 }
 
 // send starts a write of the encoder's body, waiting (on this goroutine,
-// never the Manager's) while concurrentWrites are in flight.
+// never the Manager's) while concurrentWrites are in flight, for at most one
+// push interval: when every write hangs (InfluxDB down or stuck), the body
+// is dropped and counted rather than kept, so memory stays bounded.
 func (o *Output) send() {
 	body, lines := o.enc.Bytes(), o.enc.Lines()
 	if lines == 0 {
 		return
 	}
-	o.sem <- struct{}{}
+	if !o.acquire() {
+		o.dropped.Add(1)
+		o.lost.Add(int64(lines))
+		o.bodies.Put(&body)
+		o.warnOnce(&o.warnedStuck, "influxdb: every write has hung for over a push interval: InfluxDB looks down or stuck;"+
+			" new points are dropped, counted and reported at the end")
+		return
+	}
 	o.writes.Add(1)
 	go func() {
 		defer o.writes.Done()
 		defer func() { <-o.sem }()
 		start := time.Now()
 		err := o.client.write(o.ctx, body)
-		if took := time.Since(start); took > o.cfg.PushInterval {
-			o.log.Warn("influxdb: a write took longer than the push interval", "took", took, "pushInterval", o.cfg.PushInterval)
+		if took := time.Since(start); took > o.cfg.PushInterval && err == nil {
+			o.warnOnce(&o.warnedSlow, fmt.Sprintf("influxdb: a write took %s, longer than the push interval (%s): InfluxDB is slow", took.Round(time.Millisecond), o.cfg.PushInterval))
 		}
 		if err != nil {
 			o.dropped.Add(1)
 			o.lost.Add(int64(lines))
 			o.lastErr.Store(err)
+			o.warnOnce(&o.warnedFailing, fmt.Sprintf("influxdb: writes fail (%v): is InfluxDB down? the points are dropped, counted and reported at the end", err))
 			o.log.Debug("influxdb: write failed", "points", lines, "error", err)
 		} else {
 			o.sent.Add(int64(lines))
 		}
 		o.bodies.Put(&body)
 	}()
+}
+
+// acquire takes a write slot, waiting at most one push interval.
+func (o *Output) acquire() bool {
+	select {
+	case o.sem <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(o.cfg.PushInterval)
+	defer t.Stop()
+	select {
+	case o.sem <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// warnOnce logs msg the first time flag is set.
+func (o *Output) warnOnce(flag *atomic.Bool, msg string) {
+	if flag.CompareAndSwap(false, true) {
+		o.log.Warn(msg)
+	}
 }
 
 // Stop pushes what is left, waits for the writes in flight, and reports

@@ -106,7 +106,11 @@ func (i *instance) add(call sobek.FunctionCall) sobek.Value {
 	return rt.ToValue(true)
 }
 
-// number converts a metric value: numbers, booleans and numeric strings.
+// finite rejects NaN and ±Infinity: no sink can aggregate them and no
+// output can write them as a number.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// number converts a metric value: finite numbers, booleans and numeric strings.
 func number(v sobek.Value) (float64, bool) {
 	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {
 		return 0, false
@@ -120,10 +124,10 @@ func number(v sobek.Value) (float64, bool) {
 	case int64:
 		return float64(x), true
 	case float64:
-		return x, !math.IsNaN(x)
+		return x, finite(x)
 	case string:
 		f := v.ToFloat()
-		return f, !math.IsNaN(f)
+		return f, finite(f)
 	}
 	return 0, false
 }
