@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -118,10 +119,39 @@ func (v *VU) Close() {
 }
 
 // NewJar returns an empty cookie jar as k6 makes them: Go's cookiejar with
-// no public-suffix list.
-func NewJar() http.CookieJar {
-	j, _ := cookiejar.New(nil) // never fails without options
-	return j
+// no public-suffix list, made on the first cookie stored (most iterations
+// of an LLM benchmark store none).
+func NewJar() http.CookieJar { return &lazyJar{} }
+
+// lazyJar is a cookiejar.Jar made when the first cookie is stored.
+type lazyJar struct {
+	mu  sync.Mutex
+	jar *cookiejar.Jar
+}
+
+// SetCookies implements http.CookieJar.
+func (l *lazyJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	if len(cookies) == 0 {
+		return
+	}
+	l.mu.Lock()
+	if l.jar == nil {
+		l.jar, _ = cookiejar.New(nil) // never fails without options
+	}
+	j := l.jar
+	l.mu.Unlock()
+	j.SetCookies(u, cookies)
+}
+
+// Cookies implements http.CookieJar.
+func (l *lazyJar) Cookies(u *url.URL) []*http.Cookie {
+	l.mu.Lock()
+	j := l.jar
+	l.mu.Unlock()
+	if j == nil {
+		return nil
+	}
+	return j.Cookies(u)
 }
 
 // dial resolves addr as the VU's options say and dials it, wrapping the

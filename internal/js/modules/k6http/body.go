@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net/http"
 	"net/textproto"
 	"net/url"
 	"sort"
@@ -197,6 +198,9 @@ func (r *request) compress(spec string) error {
 	}
 	r.body = body
 	r.hasBody = true
+	if r.headers == nil {
+		r.headers = http.Header{}
+	}
 	if r.headers.Get("Content-Encoding") == "" {
 		r.headers.Set("Content-Encoding", strings.Join(algs, ", "))
 	}

@@ -49,9 +49,15 @@ func (j *jsResponse) build(k string) sobek.Value {
 	case "url":
 		return rt.ToValue(r.URL)
 	case "remote_ip":
-		return rt.ToValue(r.RemoteIP)
+		if r.remote == nil {
+			return rt.ToValue("")
+		}
+		return rt.ToValue(r.remote.IP.String())
 	case "remote_port":
-		return rt.ToValue(r.RemotePort)
+		if r.remote == nil {
+			return rt.ToValue(0)
+		}
+		return rt.ToValue(r.remote.Port)
 	case "tls_version":
 		return rt.ToValue(r.TLSVersion)
 	case "tls_cipher_suite":

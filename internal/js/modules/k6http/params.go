@@ -93,7 +93,6 @@ func (i *instance) parseRequest(st *modules.State, method string, u, body, param
 		redirects: opts.MaxRedirects,
 		callback:  i.callback,
 		throw:     opts.Throw,
-		headers:   http.Header{},
 	}
 	if opts.MaxRedirectsSet {
 		r.redirectsSet = true
@@ -166,6 +165,9 @@ func (i *instance) setParam(rt *sobek.Runtime, r *request, k string, v sobek.Val
 			if strings.EqualFold(name, "Host") {
 				r.host = val
 				continue
+			}
+			if r.headers == nil {
+				r.headers = http.Header{}
 			}
 			r.headers.Set(name, val)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -14,12 +15,12 @@ import (
 // Response is the Go side of k6's Response object. Scripts see it through
 // jsResponse, which converts each field when it is first read.
 type Response struct {
-	Status         int
-	StatusText     string
-	Proto          string
-	URL            string
-	RemoteIP       string
-	RemotePort     int
+	Status     int
+	StatusText string
+	Proto      string
+	URL        string
+	// remote is the final connection's peer (nil when none was made).
+	remote         *net.TCPAddr
 	Timings        Timings
 	TLSVersion     string
 	TLSCipherSuite string

@@ -326,9 +326,7 @@ func (s *sender) finish(r *request, res *Response, h *hopTrace, method string, u
 	res.Proto = resp.Proto
 	res.header = resp.Header
 	res.Timings = h.timings(end)
-	if a := h.remote.Load(); a != nil {
-		res.RemoteIP, res.RemotePort = a.IP.String(), a.Port
-	}
+	res.remote = h.remote.Load()
 	if resp.TLS != nil {
 		res.TLSVersion = netx.TLSVersionName(resp.TLS.Version)
 		res.TLSCipherSuite = netx.CipherSuiteName(resp.TLS.CipherSuite)
@@ -367,9 +365,7 @@ func (s *sender) fail(r *request, res *Response, h *hopTrace, method string, u *
 	res.Error, res.ErrorCode = msg, code
 	res.Timings = h.timings(end)
 	res.hasBody = false
-	if a := h.remote.Load(); a != nil {
-		res.RemoteIP, res.RemotePort = a.IP.String(), a.Port
-	}
+	res.remote = h.remote.Load()
 	s.emitHop(r, h, end, method, u, nil, err, false)
 	var ue *url.Error
 	if errors.As(err, &ue) || code == 1050 {
