@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -211,5 +214,39 @@ export default function () {
 	}
 	if n != 3 {
 		t.Errorf("%d data_sent samples for 3 iterations, want 3", n)
+	}
+}
+
+// TestLLMClientUsesTheVUsTLSOptions: the network options apply to k6/x/llm
+// too, since it sends through the VU's handle: against a TLS server with a
+// self-signed certificate a chat fails unless insecureSkipTLSVerify is set,
+// and hosts maps a name for it as for k6/http.
+func TestLLMClientUsesTheVUsTLSOptions(t *testing.T) {
+	t.Parallel()
+	srv, err := mock.New(mock.Config{OutputTokens: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	port := ts.URL[strings.LastIndex(ts.URL, ":")+1:]
+	script := `
+import llm from 'k6/x/llm';
+export const options = { iterations: 1, hosts: { 'llm.example.test': '127.0.0.1' }, insecureSkipTLSVerify: __ENV.SKIP === '1' };
+export default function () {
+  const r = new llm.Client({ baseURL: 'https://llm.example.test:' + __ENV.PORT + '/v1' }).chat({ messages: [{ role: 'user', content: 'hi' }] });
+  if (__ENV.SKIP === '1' && !r.ok) throw new Error('with insecureSkipTLSVerify: ' + r.error);
+  if (__ENV.SKIP !== '1' && (r.ok || !/certificate/.test(r.error))) throw new Error('without it: ok=' + r.ok + ' ' + r.error);
+}`
+	for _, skip := range []string{"1", "0"} {
+		code, _, stderr, sum := runScript(t, script, "-e", "PORT="+port, "-e", "SKIP="+skip)
+		if code != 0 || strings.Contains(stderr, "Error") {
+			t.Fatalf("SKIP=%s: exit %d\n%s", skip, code, stderr)
+		}
+		if n := metricValue(sum, "llm_requests", "count"); n != 1 {
+			t.Errorf("SKIP=%s: llm_requests %v", skip, n)
+		}
 	}
 }
