@@ -1,7 +1,9 @@
 package k6http_test
 
 import (
+	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 )
 
 // echoServer answers /echo with what it received (method, headers, body),
@@ -687,5 +692,59 @@ export default function () {
 	w := r.of("http_req_waiting")
 	if len(w) != 2 || w[1].Value < 60 {
 		t.Errorf("http_req_waiting %v", w)
+	}
+}
+
+// TestDecompression: every coding k6 decodes, stacked codings decoded
+// right to left, and a corrupt body as error 1701.
+func TestDecompression(t *testing.T) {
+	t.Parallel()
+	const text = `{"decoded":"yes"}`
+	enc := func(coding string, b []byte) []byte {
+		var buf bytes.Buffer
+		var w io.WriteCloser
+		switch coding {
+		case "gzip":
+			w = gzip.NewWriter(&buf)
+		case "deflate":
+			w = zlib.NewWriter(&buf)
+		case "br":
+			w = brotli.NewWriter(&buf)
+		case "zstd":
+			w, _ = zstd.NewWriter(&buf)
+		}
+		_, _ = w.Write(b)
+		_ = w.Close()
+		return buf.Bytes()
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		codings := r.URL.Query().Get("c")
+		body := []byte(text)
+		if codings == "corrupt" {
+			w.Header().Set("Content-Encoding", "gzip")
+			_, _ = w.Write([]byte("not gzip at all"))
+			return
+		}
+		for _, c := range strings.Split(codings, ",") {
+			body = enc(c, body)
+		}
+		w.Header().Set("Content-Encoding", strings.ReplaceAll(codings, ",", ", "))
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	r := mustRun(t, `
+import http from 'k6/http';
+export const options = { iterations: 1 };
+export default function () {
+  for (const c of ['gzip', 'deflate', 'br', 'zstd', 'gzip,br', 'zstd,deflate']) {
+    const res = http.get(__ENV.BASE + '/?c=' + c);
+    eq([res.status, res.body], [200, '{"decoded":"yes"}'], 'Content-Encoding ' + c);
+  }
+  const bad = http.get(__ENV.BASE + '/?c=corrupt');
+  eq(bad.error_code, 1701, 'corrupt body code');
+  ok(bad.error.startsWith('error decompressing response body ('), 'corrupt body: ' + bad.error);
+}`, "-e", "BASE="+srv.URL)
+	if n := len(r.of("http_reqs")); n != 7 {
+		t.Errorf("%d http_reqs, want 7", n)
 	}
 }
