@@ -60,6 +60,7 @@ func Main(ctx context.Context, env Env, mods *modules.Registry) int {
 		newMockCmd(ctx, env),
 		newGPUCmd(env),
 		newReportCmd(env),
+		newSweepCmd(ctx, env, mods),
 	)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
