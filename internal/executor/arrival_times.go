@@ -138,7 +138,7 @@ func TraceTimes(times []float64, timeUnit time.Duration, speed float64) iter.Seq
 // segment's share of the VUs (arrival.run), so the trace is split between
 // instances when execution segments are used.
 func (c *ArrivalTimes) New(env Env) Executor {
-	return &arrivalTimes{cfg: c, arrival: arrival{core: newCore(env), spin: env.SpinWait,
+	return &arrivalTimes{cfg: c, arrival: arrival{core: newCore(env), spin: spinWindow(env),
 		preAlloc: env.Segment.Scale(c.PreAllocatedVUs), maxVUs: env.Segment.Scale(c.MaxVUs())}}
 }
 
