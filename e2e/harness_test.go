@@ -91,6 +91,10 @@ type record struct {
 	MaxTokens    int       `json:"maxTokens"`
 	Start        float64   `json:"start"` // Date.now() before the call, ms
 	VU           int       `json:"vu"`
+	// Embeddings results (endpoints.js).
+	Dimensions int     `json:"dimensions"`
+	Count      int     `json:"count"`
+	Duration   float64 `json:"duration"`
 }
 
 // point is one Point line of the json output.

@@ -86,6 +86,9 @@ func startErrors(b *testing.B, path string) []float64 {
 	for k, v := range fromSched {
 		if t, ok := ttft[k]; ok {
 			out = append(out, v-t)
+			if os.Getenv("BENCH_VERBOSE") != "" && v-t > 2 {
+				b.Logf("send error %.2f ms at %s", v-t, k.time)
+			}
 		}
 	}
 	return out

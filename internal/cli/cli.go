@@ -75,6 +75,7 @@ func Main(ctx context.Context, env Env, mods *modules.Registry, gpu gpustat.Sour
 		newMockCmd(ctx, env),
 		newGPUCmd(env, gpu),
 		newReportCmd(env),
+		newSweepCmd(ctx, env, mods, gpu),
 	)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

@@ -22,10 +22,10 @@ func newReportCmd(env Env) *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "report [-o OUT] RUN...",
-		Short: "Write a Markdown, HTML or JSON report of one or more runs, compared side by side",
+		Short: "Write a Markdown, HTML, JSON or PDF report of one or more runs, compared side by side",
 		Args:  cobra.MinimumNArgs(1),
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "-", "report file: .md, .html or .json (- = Markdown on stdout)")
+	cmd.Flags().StringVarP(&out, "output", "o", "-", "report file: .md, .html, .json or .pdf (- = Markdown on stdout)")
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		f, err := report.FormatOf(out)
 		if err != nil {

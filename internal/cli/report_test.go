@@ -134,6 +134,12 @@ func TestReportOfRealRuns(t *testing.T) {
 			}
 		}
 	}
+	if code, _, stderr := mainIn(t, dir, "report", "-o", "r.pdf", "low.json", "high.json.gz"); code != 0 {
+		t.Fatalf("report -o r.pdf: exit %d\n%s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "r.pdf")); !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("r.pdf is not a PDF: %.20q", b)
+	}
 	code, stdout, _ := mainIn(t, dir, "report", "low.json")
 	if code != 0 || !strings.HasPrefix(stdout, "# llmbench report") {
 		t.Errorf("report to stdout: exit %d, %.60q", code, stdout)
@@ -149,7 +155,7 @@ func TestReportErrors(t *testing.T) {
 		code exit.Code
 		want string
 	}{
-		{"unknown format", []string{"report", "-o", "r.pdf", "x.json"}, exit.InvalidConfig, "must end in .md, .html or .json"},
+		{"unknown format", []string{"report", "-o", "r.docx", "x.json"}, exit.InvalidConfig, "must end in .md, .html, .json or .pdf"},
 		{"missing run", []string{"report", "-o", "r.md", "missing.json"}, exit.GenericError, "missing.json"},
 	}
 	for _, sc := range scenarios {

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 
 	"github.com/spf13/pflag"
 
@@ -14,6 +16,10 @@ import (
 // command line are set.
 type Flags struct {
 	fs *pflag.FlagSet
+
+	// Scenarios, when set by a command that builds its own scenarios (the
+	// sweep), is the cli layer's scenarios option.
+	Scenarios map[string]json.RawMessage
 
 	vus, iterations         int64
 	durationStr             string
@@ -54,7 +60,7 @@ func RegisterFlags(fs *pflag.FlagSet) *Flags {
 // Options returns the layer of the flags set on the command line. Call it
 // after the flag set is parsed.
 func (f *Flags) Options() (Options, error) {
-	o := Options{Source: "cli"}
+	o := Options{Source: "cli", Scenarios: maps.Clone(f.Scenarios)}
 	ch := f.fs.Changed
 	var err error
 	if ch("vus") {

@@ -138,7 +138,7 @@ func TraceTimes(times []float64, timeUnit time.Duration, speed float64) iter.Seq
 // segment's share of the VUs (arrival.run), so the trace is split between
 // instances when execution segments are used.
 func (c *ArrivalTimes) New(env Env) Executor {
-	return &arrivalTimes{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs(), env.SpinWait)}
+	return &arrivalTimes{cfg: c, arrival: newArrival(env, c.PreAllocatedVUs, c.MaxVUs(), spinWindow(env))}
 }
 
 type arrivalTimes struct {

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"time"
 )
 
@@ -161,7 +162,17 @@ func (b *Bursty) facts(facts ...string) []string {
 // would add its own variance); none for k6's even schedule.
 func (b *Bursty) spin(env Env) time.Duration {
 	if b.Burstiness > 0 {
-		return env.SpinWait
+		return spinWindow(env)
 	}
 	return 0
+}
+
+// spinWindow is Env.SpinWait, or 0 when the process may use one CPU only:
+// there the spinning thread would hold the CPU the VU it dispatches to
+// needs, and starts would be later, not earlier.
+func spinWindow(env Env) time.Duration {
+	if runtime.NumCPU() < 2 {
+		return 0
+	}
+	return env.SpinWait
 }

@@ -43,7 +43,8 @@ type Env struct {
 	// executor stops sleeping and spins (yielding) until the exact instant,
 	// since a sleeping goroutine wakes up to a millisecond or more late. The
 	// engine sets DefaultSpinWait; zero sleeps only, as tests in virtual
-	// time need (a spinning goroutine never lets virtual time advance).
+	// time need (a spinning goroutine never lets virtual time advance). It
+	// is ignored when the process may run on one CPU only.
 	SpinWait time.Duration
 }
 

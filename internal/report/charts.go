@@ -9,17 +9,30 @@ import (
 // cdfSteps is the number of quantiles drawn per distribution.
 const cdfSteps = 100
 
-// figure is one chart of the HTML page.
+// figure is one chart of the page: its SVG for HTML and its data for the
+// PDF (chart for line charts, bars for bar charts).
 type figure struct {
 	SVG  template.HTML
 	Note string
+
+	chart *chart
+	bars  *barChart
+}
+
+// barChart is a bar chart's description.
+type barChart struct {
+	Title, YLabel string
+	Bars          []bar
 }
 
 // figures builds the page's charts from the runs; the GPU charts only when
 // a run has GPU samples, and the comparison charts only for several runs.
 func (rep *Report) figures() []figure {
 	var figs []figure
-	add := func(svg template.HTML, note string) { figs = append(figs, figure{svg, note}) }
+	add := func(c *chart, note string) { figs = append(figs, figure{SVG: c.svg(), Note: note, chart: c}) }
+	addBars := func(id string, b *barChart) {
+		figs = append(figs, figure{SVG: barSVG(id, b.Title, b.YLabel, b.Bars), bars: b})
+	}
 	add(rep.cdf("cdf-ttft", "TTFT distribution (CDF)", "ttft", "TTFT (ms)"), "")
 	add(rep.cdf("cdf-e2e", "E2E latency distribution (CDF)", "e2e", "E2E request duration (ms)"), "")
 	add(rep.overTime("ttft-time", "TTFT over time: p50 dashed, p95 solid", "TTFT (ms)", func(b *bucket, _ float64) (float64, float64) {
@@ -52,8 +65,8 @@ func (rep *Report) figures() []figure {
 			p95 = append(p95, bar{rt.Name, color(i), rt.Latency["ttft"].P95})
 			tps = append(tps, bar{rt.Name, color(i), rt.OutputTokensPS})
 		}
-		add(barSVG("bar-ttft-p95", "TTFT p95 by run", "TTFT p95 (ms)", p95), "")
-		add(barSVG("bar-tokens", "Output tokens/s by run", "output tokens/s", tps), "")
+		addBars("bar-ttft-p95", &barChart{"TTFT p95 by run", "TTFT p95 (ms)", p95})
+		addBars("bar-tokens", &barChart{"Output tokens/s by run", "output tokens/s", tps})
 		add(rep.latencyThroughput(), "Runs ordered by throughput, one point per run (load level).")
 	}
 	return figs
@@ -85,7 +98,7 @@ func gpuMean(m map[string]*mean, sum bool) float64 {
 }
 
 // cdf overlays the distribution of one latency metric of every run.
-func (rep *Report) cdf(id, title, key, xLabel string) template.HTML {
+func (rep *Report) cdf(id, title, key, xLabel string) *chart {
 	c := &chart{ID: id, Title: title, XLabel: xLabel, YLabel: "fraction of requests", YMin0: true, YMax: 1}
 	for i, r := range rep.runs {
 		s := r.total().latency[key]
@@ -98,13 +111,13 @@ func (rep *Report) cdf(id, title, key, xLabel string) template.HTML {
 		}
 		c.Series = append(c.Series, se)
 	}
-	return c.svg()
+	return c
 }
 
 // overTime draws, per run, one or two values per time bucket against the
 // seconds since the run's start: the first dashed (NaN → not drawn), the
 // second solid.
-func (rep *Report) overTime(id, title, yLabel string, val func(b *bucket, width float64) (dashed, solid float64)) template.HTML {
+func (rep *Report) overTime(id, title, yLabel string, val func(b *bucket, width float64) (dashed, solid float64)) *chart {
 	c := &chart{ID: id, Title: title, XLabel: "seconds since the run's start", YLabel: yLabel, YMin0: true}
 	for i, r := range rep.runs {
 		if r.tl == nil {
@@ -134,12 +147,12 @@ func (rep *Report) overTime(id, title, yLabel string, val func(b *bucket, width 
 			}
 		}
 	}
-	return c.svg()
+	return c
 }
 
 // latencyThroughput is the latency–throughput curve across runs: TTFT p95
 // and E2E p95 against output tokens/s, runs sorted by throughput.
-func (rep *Report) latencyThroughput() template.HTML {
+func (rep *Report) latencyThroughput() *chart {
 	idx := make([]int, len(rep.Runs))
 	for i := range idx {
 		idx[i] = i
@@ -158,7 +171,7 @@ func (rep *Report) latencyThroughput() template.HTML {
 	}
 	c := &chart{ID: "latency-throughput", Title: "Latency–throughput across runs", XLabel: "output tokens/s",
 		YLabel: "p95 latency (ms)", YMin0: true, Series: []series{ttft, e2e}}
-	return c.svg()
+	return c
 }
 
 func cmpFloat(a, b float64) int {

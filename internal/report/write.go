@@ -16,10 +16,11 @@ const (
 	Markdown Format = "markdown"
 	HTML     Format = "html"
 	JSON     Format = "json"
+	PDF      Format = "pdf"
 )
 
 // FormatOf returns the format a file name asks for: .md, .html (or .htm),
-// .json; "" or "-" (standard output) is Markdown.
+// .json, .pdf; "" or "-" (standard output) is Markdown.
 func FormatOf(path string) (Format, error) {
 	if path == "" || path == "-" {
 		return Markdown, nil
@@ -31,8 +32,10 @@ func FormatOf(path string) (Format, error) {
 		return HTML, nil
 	case ".json":
 		return JSON, nil
+	case ".pdf":
+		return PDF, nil
 	}
-	return "", fmt.Errorf("report output %q: the name must end in .md, .html or .json", path)
+	return "", fmt.Errorf("report output %q: the name must end in .md, .html, .json or .pdf", path)
 }
 
 // Write renders rep in format f.
@@ -42,6 +45,8 @@ func Write(w io.Writer, rep *Report, f Format) error {
 		return WriteHTML(w, rep)
 	case JSON:
 		return WriteJSON(w, rep)
+	case PDF:
+		return WritePDF(w, rep)
 	default:
 		return WriteMarkdown(w, rep)
 	}

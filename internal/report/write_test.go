@@ -168,7 +168,7 @@ func TestFormatOf(t *testing.T) {
 		err  bool
 	}{
 		{"-", Markdown, false}, {"r.md", Markdown, false}, {"R.HTML", HTML, false},
-		{"x/r.json", JSON, false}, {"r.pdf", "", true}, {"r", "", true},
+		{"x/r.json", JSON, false}, {"r.PDF", PDF, false}, {"r.docx", "", true}, {"r", "", true},
 	}
 	for _, sc := range scenarios {
 		got, err := FormatOf(sc.path)
