@@ -32,7 +32,7 @@ func BenchmarkTTFTAccuracy(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r := c.Do(context.Background(), Chat, []byte(chatBody), Options{})
+				r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 				if r.OK {
 					mu.Lock()
 					seen[r.ID] = r.Timing.FirstToken

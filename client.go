@@ -48,8 +48,8 @@ type Config struct {
 	UserClock bool
 }
 
-// Options are per-request settings.
-type Options struct {
+// RequestOptions are per-request settings.
+type RequestOptions struct {
 	// Headers are added to this request, over Config.Headers.
 	Headers map[string]string
 	// Timeout overrides Config.Timeout when > 0.
@@ -73,14 +73,14 @@ type Client struct {
 	base      string
 	modelJSON []byte
 	hc        *http.Client
-	readers   sync.Pool
+	scratch   sync.Pool
 }
 
-// maxErrorBody bounds what is read of an error or non-streaming body.
+// What is read of a response beyond a stream.
 const (
-	maxErrorBody = 64 << 10
-	maxJSONBody  = 64 << 20
-	drainLimit   = 64 << 10
+	maxErrorBody = 64 << 10 // an error body: enough for any server's message
+	maxJSONBody  = 64 << 20 // a non-streaming body (a long completion, many embeddings)
+	drainLimit   = 64 << 10 // what is drained after [DONE] so the connection can be reused
 )
 
 // NewClient returns a client for cfg.
@@ -109,7 +109,7 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 // Do sends body (an OpenAI request, see PrepareBody) to ep and reads the
 // whole response. It never panics and never returns nil: failures are
 // described by the Result. Cancelling ctx aborts the request (ErrInterrupted).
-func (c *Client) Do(ctx context.Context, ep Endpoint, body []byte, opt Options) *Result {
+func (c *Client) Do(ctx context.Context, ep Endpoint, body []byte, opt RequestOptions) *Result {
 	res := &Result{Endpoint: ep}
 	body, stream := PrepareBody(body, c.modelJSON)
 	c.do(ctx, ep, body, stream, opt, res)
@@ -121,7 +121,7 @@ func (c *Client) Do(ctx context.Context, ep Endpoint, body []byte, opt Options) 
 	return res
 }
 
-func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, opt Options, res *Result) {
+func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, opt RequestOptions, res *Result) {
 	timeout := c.cfg.Timeout
 	if opt.Timeout > 0 {
 		timeout = opt.Timeout
@@ -142,6 +142,7 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 		GotConn:      func(i httptrace.GotConnInfo) { conn = i.Conn },
 		WroteHeaders: func() { sent.Store(int64(time.Since(base))) },
 	}
+	rc := reqCtx{vu: ctx, req: rctx}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), http.MethodPost, c.base+ep.Path(), bytes.NewReader(body))
 	if err != nil {
 		fail(res, ErrConnection, fmt.Errorf("building request: %w", err))
@@ -154,7 +155,7 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 	res.Timing.Send = sendTime(base, &sent)
 	res.Timing.End = now
 	if err != nil {
-		fail(res, classify(ctx, rctx, err, ErrConnection), err)
+		fail(res, rc.classify(err, ErrConnection), err)
 		return
 	}
 	defer resp.Body.Close()
@@ -167,18 +168,18 @@ func (c *Client) do(ctx context.Context, ep Endpoint, body []byte, stream bool, 
 	res.Headers = flatten(resp.Header)
 	switch {
 	case resp.StatusCode >= 400:
-		c.readError(ctx, rctx, resp, rb, res)
+		c.readError(rc, resp, rb, res)
 	case encoded(resp.Header) != "":
 		failEncoded(res, encoded(resp.Header))
 	case ep == Embeddings:
-		c.readEmbeddings(ctx, rctx, clk, rb, res)
+		c.readEmbeddings(rc, clk, rb, res)
 	case ep == Responses:
-		c.readResponses(ctx, rctx, clk, resp, rb, res)
+		c.readResponses(rc, clk, resp, rb, res)
 	case isEventStream(resp.Header.Get("Content-Type")):
 		res.Streamed = true
-		c.readStream(ctx, rctx, clk, rb, res)
+		c.readStream(rc, clk, rb, res)
 	default:
-		c.readJSON(ctx, rctx, clk, rb, res)
+		c.readJSON(rc, clk, rb, res)
 	}
 }
 
@@ -208,7 +209,7 @@ func (c *Client) setHeaders(req *http.Request, stream bool, extra map[string]str
 	}
 }
 
-func (c *Client) readError(ctx, rctx context.Context, resp *http.Response, body io.Reader, res *Result) {
+func (c *Client) readError(rc reqCtx, resp *http.Response, body io.Reader, res *Result) {
 	b, err := io.ReadAll(io.LimitReader(body, maxErrorBody))
 	res.Timing.End = time.Now()
 	code := ErrHTTP4xx
@@ -221,7 +222,7 @@ func (c *Client) readError(ctx, rctx context.Context, resp *http.Response, body 
 	msg := errorMessage(b)
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
-		if err != nil && ctx.Err() != nil {
+		if err != nil && rc.vu.Err() != nil {
 			msg += ": " + err.Error()
 		}
 	}
@@ -237,13 +238,17 @@ func fail(res *Result, code string, err error) {
 	}
 }
 
+// reqCtx are a request's two contexts: vu ends when the VU must stop (the
+// end of the test), req also when the request's timeout expires.
+type reqCtx struct{ vu, req context.Context }
+
 // classify maps a transport or read error to an error code; fallback is the
 // code when neither context ended nor a timeout occurred.
-func classify(ctx, rctx context.Context, err error, fallback string) string {
-	if ctx.Err() != nil {
+func (rc reqCtx) classify(err error, fallback string) string {
+	if rc.vu.Err() != nil {
 		return ErrInterrupted
 	}
-	if rctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
+	if rc.req.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) {
 		return ErrTimeout
 	}
 	var ne net.Error

@@ -44,7 +44,7 @@ func TestClientReceiveClock(t *testing.T) {
 			for end := time.Now().Add(30 * time.Millisecond); time.Now().Before(end); {
 			}
 		}()
-		r := c.Do(context.Background(), Chat, []byte(chatBody), Options{})
+		r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 		if !r.OK {
 			t.Fatalf("request failed: %s", r.Error)
 		}

@@ -55,7 +55,7 @@ func TestClientTiming(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := c.Do(context.Background(), Chat, []byte(tc.body), Options{})
+			r := c.Do(context.Background(), Chat, []byte(tc.body), RequestOptions{})
 			if !r.OK {
 				t.Fatalf("failed: %s %s", r.ErrorCode, r.Error)
 			}
@@ -144,7 +144,7 @@ func TestClientResults(t *testing.T) {
 			t.Parallel()
 			ts := mockServer(t, tc.cfg)
 			c := newClient(t, Config{BaseURL: ts.URL + "/v1"})
-			r := c.Do(context.Background(), tc.ep, []byte(tc.body), Options{})
+			r := c.Do(context.Background(), tc.ep, []byte(tc.body), RequestOptions{})
 			if r.OK != tc.ok || r.ErrorCode != tc.code {
 				t.Fatalf("ok=%v code=%q (%s), want ok=%v code=%q", r.OK, r.ErrorCode, r.Error, tc.ok, tc.code)
 			}
@@ -179,7 +179,7 @@ func TestClientConnectionErrors(t *testing.T) {
 		ts := httptest.NewServer(http.NotFoundHandler())
 		url := ts.URL
 		ts.Close()
-		r := newClient(t, Config{BaseURL: url}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+		r := newClient(t, Config{BaseURL: url}).Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 		if r.ErrorCode != ErrConnection || r.Status != 0 {
 			t.Errorf("code %q status %d", r.ErrorCode, r.Status)
 		}
@@ -190,7 +190,7 @@ func TestClientConnectionErrors(t *testing.T) {
 			_, _ = w.Write([]byte(`{"error":{"message":"model x does not exist"}}`))
 		}))
 		defer ts.Close()
-		r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+		r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 		if r.ErrorCode != ErrHTTP4xx || !strings.Contains(r.Error, "model x does not exist") {
 			t.Errorf("code %q error %q", r.ErrorCode, r.Error)
 		}
@@ -201,7 +201,7 @@ func TestClientConnectionErrors(t *testing.T) {
 			_, _ = w.Write([]byte("data: {\"object\":\"error\",\"message\":\"engine dead\",\"code\":500}\n\ndata: [DONE]\n\n"))
 		}))
 		defer ts.Close()
-		r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+		r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 		if r.ErrorCode != ErrServerError || !strings.Contains(r.Error, "engine dead") {
 			t.Errorf("code %q error %q", r.ErrorCode, r.Error)
 		}
@@ -218,7 +218,7 @@ func TestClientConnectionErrors(t *testing.T) {
 		}))
 		defer ts.Close()
 		c := newClient(t, Config{BaseURL: ts.URL, APIKey: "sk-1", Headers: map[string]string{"X-A": "1"}})
-		r := c.Do(context.Background(), Chat, []byte(chatBody), Options{Headers: map[string]string{"X-B": "2"}})
+		r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{Headers: map[string]string{"X-B": "2"}})
 		if !r.OK || r.OutputTokens != 1 {
 			t.Errorf("finish_reason without [DONE] should succeed: %+v", r)
 		}
@@ -237,7 +237,7 @@ func TestClientStops(t *testing.T) {
 	ts := mockServer(t, mock.Config{TTFT: time.Millisecond, ITL: time.Millisecond, OutputTokens: 8, Stall: time.Minute})
 	c := newClient(t, Config{BaseURL: ts.URL + "/v1"})
 	t.Run("timeout", func(t *testing.T) {
-		r := c.Do(context.Background(), Chat, []byte(chatBody), Options{Timeout: 100 * time.Millisecond})
+		r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{Timeout: 100 * time.Millisecond})
 		if r.ErrorCode != ErrTimeout {
 			t.Errorf("code %q (%s)", r.ErrorCode, r.Error)
 		}
@@ -245,14 +245,14 @@ func TestClientStops(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
-		r := c.Do(ctx, Chat, []byte(chatBody), Options{})
+		r := c.Do(ctx, Chat, []byte(chatBody), RequestOptions{})
 		if r.ErrorCode != ErrInterrupted {
 			t.Errorf("code %q (%s)", r.ErrorCode, r.Error)
 		}
 	})
 	t.Run("server closes connections", func(t *testing.T) {
 		time.AfterFunc(50*time.Millisecond, ts.CloseClientConnections)
-		r := c.Do(context.Background(), Chat, []byte(chatBody), Options{})
+		r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 		if r.ErrorCode != ErrStreamCut || r.Status != 200 {
 			t.Errorf("code %q (%s)", r.ErrorCode, r.Error)
 		}
@@ -283,7 +283,7 @@ func TestClientKeepAlive(t *testing.T) {
 	defer ts.Close()
 	c := newClient(t, Config{BaseURL: ts.URL + "/v1"})
 	for i := 0; i < 5; i++ {
-		if r := c.Do(context.Background(), Chat, []byte(chatBody), Options{}); !r.OK {
+		if r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{}); !r.OK {
 			t.Fatal(r.Error)
 		}
 	}
@@ -302,7 +302,7 @@ func BenchmarkClientChunk(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += tokens {
-		if r := c.Do(context.Background(), Chat, body, Options{}); !r.OK {
+		if r := c.Do(context.Background(), Chat, body, RequestOptions{}); !r.OK {
 			b.Fatal(r.Error)
 		}
 	}
@@ -334,7 +334,7 @@ func ExampleClient() {
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	c, _ := NewClient(Config{BaseURL: ts.URL + "/v1", Model: "my-model"})
-	r := c.Do(context.Background(), Chat, []byte(`{"messages":[{"role":"user","content":"Hi"}]}`), Options{})
+	r := c.Do(context.Background(), Chat, []byte(`{"messages":[{"role":"user","content":"Hi"}]}`), RequestOptions{})
 	fmt.Println(r.OK, r.OutputTokens, r.TokenSource, r.FinishReason, r.Content)
 	// Output: true 4 usage stop tok tok tok tok
 }
@@ -350,7 +350,7 @@ func TestClientConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 5; i++ {
-				if r := c.Do(context.Background(), Chat, []byte(chatBody), Options{}); !r.OK || r.OutputTokens != 20 || r.Content != strings.Repeat("tok ", 20) {
+				if r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{}); !r.OK || r.OutputTokens != 20 || r.Content != strings.Repeat("tok ", 20) {
 					bad.Add(1)
 				}
 			}

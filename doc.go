@@ -1,7 +1,9 @@
 // Package llm holds the "k6/x/llm" JavaScript module (module.go; its JS
-// options in options.go) and the Go pieces under it: a Server-Sent Events
-// reader (sse.go) and the OpenAI stream read over it (stream.go), an
-// OpenAI-compatible streaming HTTP client (client.go), every per-request
+// options in module_options.go; the Result object in result_object.go) and
+// the Go pieces under it: a Server-Sent Events reader (sse.go) and the
+// OpenAI stream read over it (stream.go), an OpenAI-compatible streaming
+// HTTP client (client.go) that sends through the VU's network handle
+// (internal/netx), every per-request
 // timing formula (Timing and SLO in timing.go), the llm_* metric set that
 // turns a Result into samples (metrics.go), and NVML GPU sampling (gpu*.go).
 //

@@ -25,7 +25,7 @@ import (
 // from usage.prompt_tokens, Vectors (the number of embeddings) and
 // Dimensions (the first vector's length); Timing has Send and End only, so
 // only E2E (llm_request_duration) is defined.
-func (c *Client) Embed(ctx context.Context, body []byte, opt Options) *Result {
+func (c *Client) Embed(ctx context.Context, body []byte, opt RequestOptions) *Result {
 	res := &Result{Endpoint: Embeddings}
 	body = insertModel(body, c.modelJSON)
 	c.do(ctx, Embeddings, body, false, opt, res)
@@ -58,11 +58,11 @@ func insertModel(body, modelJSON []byte) []byte {
 // readEmbeddings reads a 2xx embeddings response: OpenAI's
 // {"data":[{"embedding":[…]|"base64"}…],"model":…,"usage":{"prompt_tokens":…}}.
 // A body without a data array fails as malformed.
-func (c *Client) readEmbeddings(ctx, rctx context.Context, clk netx.Clock, body io.Reader, res *Result) {
+func (c *Client) readEmbeddings(rc reqCtx, clk netx.Clock, body io.Reader, res *Result) {
 	b, err := io.ReadAll(io.LimitReader(body, maxJSONBody))
 	res.Timing.End = clk.Now()
 	if err != nil {
-		fail(res, classify(ctx, rctx, err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
+		fail(res, rc.classify(err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
 		return
 	}
 	s := bstr(b)

@@ -51,7 +51,7 @@ func TestEmbed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := c.Embed(context.Background(), []byte(tc.body), Options{})
+			r := c.Embed(context.Background(), []byte(tc.body), RequestOptions{})
 			if !r.OK {
 				t.Fatalf("failed: %s %s", r.ErrorCode, r.Error)
 			}
@@ -95,7 +95,7 @@ func TestEmbedFailures(t *testing.T) {
 			if tc.name == "400 bad input" {
 				body = `{"input":[]}`
 			}
-			r := c.Embed(context.Background(), []byte(body), Options{Headers: map[string]string{"X-Answer": tc.answer}})
+			r := c.Embed(context.Background(), []byte(body), RequestOptions{Headers: map[string]string{"X-Answer": tc.answer}})
 			if r.OK || r.ErrorCode != tc.code {
 				t.Errorf("ok %v code %q (%s), want %q", r.OK, r.ErrorCode, r.Error, tc.code)
 			}

@@ -59,7 +59,7 @@ func TestDoneEndsTheRequest(t *testing.T) {
 	c := newClient(t, Config{BaseURL: ts.URL, Timeout: 10 * time.Second})
 	for i := range 3 {
 		start := time.Now()
-		r := c.Do(context.Background(), Chat, []byte(chatBody), Options{})
+		r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 		took := time.Since(start)
 		if !r.OK || r.OutputTokens != 2 {
 			t.Fatalf("request %d: ok=%v code=%s tokens=%d (%s)", i, r.OK, r.ErrorCode, r.OutputTokens, r.Error)
@@ -95,7 +95,7 @@ func TestServerUsageValidated(t *testing.T) {
 			ts := hostile(t, func(w http.ResponseWriter, _ *http.Request) {
 				sse(w, evToken, evToken, evFinish, "data: {\"choices\":[],\"usage\":"+c.usage+"}\n\n", evDone)
 			})
-			r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+			r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 			if !r.OK {
 				t.Fatalf("%s: %s", r.ErrorCode, r.Error)
 			}
@@ -123,7 +123,7 @@ func TestConnectionReusedAfterDone(t *testing.T) {
 	t.Cleanup(ts.Close)
 	c := newClient(t, Config{BaseURL: ts.URL})
 	for range 20 {
-		if r := c.Do(context.Background(), Chat, []byte(chatBody), Options{}); !r.OK {
+		if r := c.Do(context.Background(), Chat, []byte(chatBody), RequestOptions{}); !r.OK {
 			t.Fatalf("%s: %s", r.ErrorCode, r.Error)
 		}
 	}
@@ -173,7 +173,7 @@ func TestHostileServersNamed(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ts := hostile(t, c.handler)
-			r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+			r := newClient(t, Config{BaseURL: ts.URL}).Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 			if c.code == "" {
 				if !r.OK || r.OutputTokens != 1 {
 					t.Errorf("want success with 1 token: ok=%v %s %s tokens=%d", r.OK, r.ErrorCode, r.Error, r.OutputTokens)
@@ -202,7 +202,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 	ts := hostile(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, otherURL+r.URL.Path, http.StatusFound)
 	})
-	r := newClient(t, Config{BaseURL: ts.URL, APIKey: "sk-redirect"}).Do(context.Background(), Chat, []byte(chatBody), Options{})
+	r := newClient(t, Config{BaseURL: ts.URL, APIKey: "sk-redirect"}).Do(context.Background(), Chat, []byte(chatBody), RequestOptions{})
 	if r.OK || !strings.Contains(r.Error, "redirect") || !strings.Contains(r.Error, "baseURL") {
 		t.Errorf("ok=%v code %q error %q: want a failure naming the redirect", r.OK, r.ErrorCode, r.Error)
 	}

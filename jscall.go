@@ -14,8 +14,8 @@ import (
 
 // addMethods sets the client methods of this file on the JS client object.
 func (jc *jsClient) addMethods(obj *sobek.Object) {
-	embed := func(ctx context.Context, body []byte, opt Options) *Result { return jc.client.Embed(ctx, body, opt) }
-	respond := func(ctx context.Context, body []byte, opt Options) *Result { return jc.client.Respond(ctx, body, opt) }
+	embed := func(ctx context.Context, body []byte, opt RequestOptions) *Result { return jc.client.Embed(ctx, body, opt) }
+	respond := func(ctx context.Context, body []byte, opt RequestOptions) *Result { return jc.client.Respond(ctx, body, opt) }
 	must(obj.Set("embed", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embed", false, embed, embedResult) }))
 	must(obj.Set("embedAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embedAsync", true, embed, embedResult) }))
 	must(obj.Set("respond", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "respond", false, respond, resultObject) }))
@@ -32,7 +32,7 @@ func (jc *jsClient) addMethods(obj *sobek.Object) {
 // emitted however it ended — a request cut because the VU had to stop is
 // a failure (ErrInterrupted). data_sent/data_received are the engine's.
 func (jc *jsClient) call(fc sobek.FunctionCall, method string, async bool,
-	send func(ctx context.Context, body []byte, opt Options) *Result,
+	send func(ctx context.Context, body []byte, opt RequestOptions) *Result,
 	toJS func(*sobek.Runtime, *Result) sobek.Value) sobek.Value {
 	rt := jc.inst.vu.Runtime()
 	state := jc.inst.vu.State()

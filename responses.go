@@ -33,7 +33,7 @@ import (
 // "max_output_tokens"), or response.failed / error (ErrServerError).
 // Token counts come from response.usage (input_tokens, output_tokens,
 // output_tokens_details.reasoning_tokens), else from the token events.
-func (c *Client) Respond(ctx context.Context, body []byte, opt Options) *Result {
+func (c *Client) Respond(ctx context.Context, body []byte, opt RequestOptions) *Result {
 	res := &Result{Endpoint: Responses}
 	body, stream := prepareResponsesBody(body, c.modelJSON)
 	c.do(ctx, Responses, body, stream, opt, res)
@@ -69,17 +69,17 @@ func prepareResponsesBody(body, modelJSON []byte) ([]byte, bool) {
 
 // readResponses reads a 2xx Responses API answer: an event stream or one
 // JSON response object.
-func (c *Client) readResponses(ctx, rctx context.Context, clk netx.Clock, resp *http.Response, body io.Reader, res *Result) {
+func (c *Client) readResponses(rc reqCtx, clk netx.Clock, resp *http.Response, body io.Reader, res *Result) {
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		res.Streamed = true
-		c.readResponsesStream(ctx, rctx, clk, body, res)
+		c.readResponsesStream(rc, clk, body, res)
 		return
 	}
 	b, err := io.ReadAll(io.LimitReader(body, maxJSONBody))
 	now := clk.Now()
 	res.Timing.End = now
 	if err != nil {
-		fail(res, classify(ctx, rctx, err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
+		fail(res, rc.classify(err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
 		return
 	}
 	s := bstr(b)
@@ -193,7 +193,7 @@ func (p *respParse) finish(res *Result) {
 
 // readResponsesStream reads a Responses event stream. The event's kind is
 // its data's "type" (the SSE event field says the same).
-func (c *Client) readResponsesStream(ctx, rctx context.Context, clk netx.Clock, body io.Reader, res *Result) {
+func (c *Client) readResponsesStream(rc reqCtx, clk netx.Clock, body io.Reader, res *Result) {
 	r := NewReader(body, c.cfg.MaxLine)
 	var p respParse
 	done := false
@@ -204,11 +204,9 @@ func (c *Client) readResponsesStream(ctx, rctx context.Context, clk netx.Clock, 
 			if err == io.EOF {
 				break
 			}
-			code := ErrStreamCut
-			if errors.Is(err, ErrLineTooLong) {
-				code = ErrMalformedChunk
-			} else {
-				code = classify(ctx, rctx, err, ErrStreamCut)
+			code := ErrMalformedChunk
+			if !errors.Is(err, ErrLineTooLong) {
+				code = rc.classify(err, ErrStreamCut)
 			}
 			res.Timing.End = now
 			p.finish(res)

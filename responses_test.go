@@ -40,7 +40,7 @@ func TestRespond(t *testing.T) {
 	ts := mockServer(t, mock.Config{TTFT: 40 * time.Millisecond, ITL: 5 * time.Millisecond, OutputTokens: 8, ReasoningTokens: 2, Model: "served"})
 	c := newClient(t, Config{BaseURL: ts.URL + "/v1", Model: "asked"})
 	t.Run("stream", func(t *testing.T) {
-		r := c.Respond(context.Background(), []byte(`{"input":"sixteen bytes..."}`), Options{})
+		r := c.Respond(context.Background(), []byte(`{"input":"sixteen bytes..."}`), RequestOptions{})
 		if !r.OK {
 			t.Fatalf("failed: %s %s", r.ErrorCode, r.Error)
 		}
@@ -67,7 +67,7 @@ func TestRespond(t *testing.T) {
 		var tpot float64
 		for try := 0; try < 3; try++ {
 			if try > 0 {
-				r = c.Respond(context.Background(), []byte(`{"input":"sixteen bytes..."}`), Options{})
+				r = c.Respond(context.Background(), []byte(`{"input":"sixteen bytes..."}`), RequestOptions{})
 			}
 			span, tpot = r.Timing.LastToken.Sub(r.Timing.FirstToken), r.TPOTms()
 			if span >= 34*time.Millisecond && tpot >= 4.5 && tpot <= 200 {
@@ -79,7 +79,7 @@ func TestRespond(t *testing.T) {
 		}
 	})
 	t.Run("whole, incomplete", func(t *testing.T) {
-		r := c.Respond(context.Background(), []byte(`{"input":"x","stream":false,"max_output_tokens":4}`), Options{})
+		r := c.Respond(context.Background(), []byte(`{"input":"x","stream":false,"max_output_tokens":4}`), RequestOptions{})
 		if !r.OK || r.Streamed || r.FinishReason != "max_output_tokens" || r.OutputTokens != 4 || r.Content != "tok tok " || r.ReasoningContent != "think think " {
 			t.Errorf("result %+v", r)
 		}
@@ -121,7 +121,7 @@ func TestRespondFailures(t *testing.T) {
 				base = mockServer(t, tc.cfg).URL + "/v1"
 			}
 			c := newClient(t, Config{BaseURL: base})
-			r := c.Respond(context.Background(), []byte(`{"input":"x"}`), Options{})
+			r := c.Respond(context.Background(), []byte(`{"input":"x"}`), RequestOptions{})
 			if r.OK || r.ErrorCode != tc.code {
 				t.Errorf("ok %v code %q (%s), want %q", r.OK, r.ErrorCode, r.Error, tc.code)
 			}

@@ -1,7 +1,6 @@
 package llm
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +14,8 @@ import (
 	"github.com/llmbench/llmbench/internal/netx"
 )
 
-// parse accumulates what a response's chunks (or its single JSON body) say.
-type parse struct {
+// chunkState accumulates what a response's chunks (or its single JSON body) say.
+type chunkState struct {
 	content, reasoning []byte
 	reasoningChunks    int
 	usage              bool
@@ -47,15 +46,15 @@ type streamScratch struct {
 // maxScratch bounds the stream scratch a Client keeps between requests.
 const maxScratch = 1 << 20
 
-func (c *Client) readStream(ctx, rctx context.Context, clk netx.Clock, body io.Reader, res *Result) {
-	sc, _ := c.readers.Get().(*streamScratch)
+func (c *Client) readStream(rc reqCtx, clk netx.Clock, body io.Reader, res *Result) {
+	sc, _ := c.scratch.Get().(*streamScratch)
 	if sc == nil {
 		sc = &streamScratch{r: NewReader(body, c.cfg.MaxLine)}
 	} else {
 		sc.r.Reset(body)
 	}
 	r := sc.r
-	p := parse{content: sc.content[:0], reasoning: sc.reasoning[:0]}
+	p := chunkState{content: sc.content[:0], reasoning: sc.reasoning[:0]}
 	res.Timing.Gaps = sc.gaps[:0]
 	defer func() {
 		// finish copied the text; the gaps are copied here. Buffers grown
@@ -66,7 +65,7 @@ func (c *Client) readStream(ctx, rctx context.Context, clk netx.Clock, body io.R
 		}
 		res.Timing.Gaps = slices.Clone(res.Timing.Gaps)
 		r.Reset(nil)
-		c.readers.Put(sc)
+		c.scratch.Put(sc)
 	}()
 
 	done := false
@@ -77,11 +76,9 @@ func (c *Client) readStream(ctx, rctx context.Context, clk netx.Clock, body io.R
 			if err == io.EOF {
 				break
 			}
-			code := ErrStreamCut
-			if errors.Is(err, ErrLineTooLong) {
-				code = ErrMalformedChunk
-			} else {
-				code = classify(ctx, rctx, err, ErrStreamCut)
+			code := ErrMalformedChunk
+			if !errors.Is(err, ErrLineTooLong) {
+				code = rc.classify(err, ErrStreamCut)
 			}
 			res.Timing.End = now
 			p.finish(res)
@@ -123,15 +120,15 @@ func (c *Client) readStream(ctx, rctx context.Context, clk netx.Clock, body io.R
 	drainAfterDone(body, &res.BytesReceived)
 }
 
-// members are the top-level members of a chunk that the client reads, each
+// chunkMembers are the top-level members of a chunk that the client reads, each
 // the first occurrence of its key, found in one pass over the chunk (path
 // lookups would rescan it once per key: the dominant client cost per chunk).
-type members struct {
+type chunkMembers struct {
 	id, model, usage, choices, err, object, message gjson.Result
 }
 
 // scanChunk collects the members of the JSON object s in one pass.
-func scanChunk(s string) (m members) {
+func scanChunk(s string) (m chunkMembers) {
 	r := gjson.Parse(s)
 	if !r.IsObject() {
 		return m
@@ -166,7 +163,7 @@ func scanChunk(s string) (m members) {
 
 // serverError recognises an error object in a 2xx body or chunk: OpenAI's
 // {"error":…} and vLLM's older {"object":"error","message":…}.
-func (m *members) serverError() (string, bool) {
+func (m *chunkMembers) serverError() (string, bool) {
 	if e := m.err; e.Exists() && e.Type != gjson.Null {
 		return errorText(e), true
 	}
@@ -178,7 +175,7 @@ func (m *members) serverError() (string, bool) {
 
 // chunk reads one chunk (or a whole non-streaming response, with msg
 // "message") and reports whether it carried a token and non-reasoning output.
-func (p *parse) chunk(m *members, res *Result, msg string) (token, output bool) {
+func (p *chunkState) chunk(m *chunkMembers, res *Result, msg string) (token, output bool) {
 	if res.ID == "" {
 		if v := m.id; v.Type == gjson.String {
 			res.ID = strings.Clone(v.Str)
@@ -276,7 +273,7 @@ func scanChoice(ch gjson.Result, msg string) (c choice) {
 }
 
 // finish copies the accumulated text and token counts into res.
-func (p *parse) finish(res *Result) {
+func (p *chunkState) finish(res *Result) {
 	res.Content = string(p.content)
 	res.ReasoningContent = string(p.reasoning)
 	if p.usage && p.badUsage != "" { // invalid counts: fall back to chunks
@@ -301,12 +298,12 @@ func (p *parse) finish(res *Result) {
 // readJSON reads a non-streaming response. Its whole body arrives at once,
 // so the first token, first output and last token are all the body's end:
 // TTFT equals E2E, and without usage the output counts as one chunk.
-func (c *Client) readJSON(ctx, rctx context.Context, clk netx.Clock, body io.Reader, res *Result) {
+func (c *Client) readJSON(rc reqCtx, clk netx.Clock, body io.Reader, res *Result) {
 	b, err := io.ReadAll(io.LimitReader(body, maxJSONBody+1))
 	now := clk.Now()
 	res.Timing.End = now
 	if err != nil {
-		fail(res, classify(ctx, rctx, err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
+		fail(res, rc.classify(err, ErrStreamCut), fmt.Errorf("reading body: %w", err))
 		return
 	}
 	if len(b) > maxJSONBody {
@@ -323,7 +320,7 @@ func (c *Client) readJSON(ctx, rctx context.Context, clk netx.Clock, body io.Rea
 		fail(res, ErrServerError, fmt.Errorf("server error: %s", msg))
 		return
 	}
-	var p parse
+	var p chunkState
 	res.Chunks = 1
 	if token, output := p.chunk(&t, res, "message"); token {
 		res.Timing.Token(now, output)

@@ -9,7 +9,7 @@ import (
 // refChunk and refChunkError are the straightforward path-by-path parser the
 // single-pass one (parse.event) replaced for speed; the tests check that
 // both read every chunk the same way.
-func (p *parse) refChunk(s string, res *Result, msg string) (token, output bool) {
+func (p *chunkState) refChunk(s string, res *Result, msg string) (token, output bool) {
 	if res.ID == "" {
 		if v := gjson.Get(s, "id"); v.Type == gjson.String {
 			res.ID = strings.Clone(v.Str)

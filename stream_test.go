@@ -34,7 +34,7 @@ type outcome struct {
 }
 
 func parseWith(s, msg string, ref bool) outcome {
-	var p parse
+	var p chunkState
 	var o outcome
 	if ref {
 		o.ErrMsg, o.IsErr = refChunkError(s)
@@ -88,7 +88,7 @@ func BenchmarkParseChunk(b *testing.B) {
 		res := &Result{}
 		b.ReportAllocs()
 		for b.Loop() {
-			var p parse
+			var p chunkState
 			if !gjson.Valid(s) {
 				b.Fatal("invalid")
 			}
@@ -103,7 +103,7 @@ func BenchmarkParseChunk(b *testing.B) {
 		res := &Result{}
 		b.ReportAllocs()
 		for b.Loop() {
-			var p parse
+			var p chunkState
 			if !gjson.Valid(s) {
 				b.Fatal("invalid")
 			}

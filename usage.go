@@ -34,7 +34,7 @@ func usageCount(v gjson.Result, required bool) (int, bool) {
 // continuous usage repeats it on every chunk; the last one counts).
 // Invalid counts are not used: the output and reasoning counts then come
 // from the counted chunks, and badUsage says why.
-func (p *parse) readUsage(u gjson.Result) {
+func (p *chunkState) readUsage(u gjson.Result) {
 	p.usage, p.badUsage = true, ""
 	var okP, okC bool
 	p.prompt, okP = usageCount(u.Get("prompt_tokens"), false)

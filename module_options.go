@@ -93,7 +93,7 @@ func parseSLO(rt *sobek.Runtime, v sobek.Value) (SLO, error) {
 // requestParams is the optional second argument of chat/complete.
 type requestParams struct {
 	tags map[string]string
-	opts Options
+	opts RequestOptions
 }
 
 func parseParams(rt *sobek.Runtime, v sobek.Value) (requestParams, error) {
