@@ -14,8 +14,12 @@ import (
 
 // addMethods sets the client methods of this file on the JS client object.
 func (jc *jsClient) addMethods(obj *sobek.Object) {
-	embed := func(ctx context.Context, body []byte, opt RequestOptions) *Result { return jc.client.Embed(ctx, body, opt) }
-	respond := func(ctx context.Context, body []byte, opt RequestOptions) *Result { return jc.client.Respond(ctx, body, opt) }
+	embed := func(ctx context.Context, body []byte, opt RequestOptions) *Result {
+		return jc.client.Embed(ctx, body, opt)
+	}
+	respond := func(ctx context.Context, body []byte, opt RequestOptions) *Result {
+		return jc.client.Respond(ctx, body, opt)
+	}
 	must(obj.Set("embed", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embed", false, embed, embedResult) }))
 	must(obj.Set("embedAsync", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "embedAsync", true, embed, embedResult) }))
 	must(obj.Set("respond", func(fc sobek.FunctionCall) sobek.Value { return jc.call(fc, "respond", false, respond, resultObject) }))

@@ -112,7 +112,9 @@ func must(err error) {
 // that way is a failure with errorCode "interrupted" and emits its samples
 // like any other failure (see ErrInterrupted).
 func (jc *jsClient) request(fc sobek.FunctionCall, ep Endpoint, async bool) sobek.Value {
-	do := func(ctx context.Context, body []byte, opt RequestOptions) *Result { return jc.client.Do(ctx, ep, body, opt) }
+	do := func(ctx context.Context, body []byte, opt RequestOptions) *Result {
+		return jc.client.Do(ctx, ep, body, opt)
+	}
 	return jc.call(fc, methodName(ep, async), async, do, resultObject)
 }
 
