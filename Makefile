@@ -6,15 +6,26 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
 LDFLAGS := -s -w -X github.com/llmbench/llmbench/internal/cli.Version=$(VERSION)
 
-.PHONY: build test vet bench demo clean e2e image
+.PHONY: build test test-timing vet bench demo clean e2e image
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/llmbench
 
-# The test command CI runs (.ci/run): vet, then every package's tests.
+# The test command CI runs (.ci/run): vet, then every package's tests. The
+# report (cmd/testreport) prints each package's result line, every skipped
+# test with its reason (a skip is never silent) and the output of each
+# failing test, then "N passed, N failed, N skipped".
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	@$(GO) build -o bin/testreport ./cmd/testreport
+	@$(GO) test -count=1 -json ./... > .test.json; rc=$$?; bin/testreport < .test.json; rep=$$?; \
+	  if [ $$rc -ne 0 ] || [ $$rep -ne 0 ]; then exit 1; fi
+
+# Timing comparisons that need the machine to themselves (make test skips
+# them, saying so): run after make test, one package at a time.
+test-timing:
+	LLMBENCH_TIMING=1 $(GO) test -count=1 -run 'TestSSEBenchMatchesLLM' -v ./xsse
+	LLMBENCH_TIMING=1 $(GO) test -count=1 -run 'TestSweep$$' -v ./internal/cli
 
 # Micro-benchmarks next to the code, then the whole-process benchmarks in bench/.
 bench: build

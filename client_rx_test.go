@@ -53,7 +53,7 @@ func TestClientReceiveClock(t *testing.T) {
 	user, kernel := lag(true), lag(false)
 	t.Logf("first token stamped after the server wrote it: user clock %v, kernel clock %v", user, kernel)
 	if user < 5*time.Millisecond {
-		t.Skipf("the busy P delayed the user clock only %v: no contention to measure", user)
+		t.Skipf("SKIPPED, NOT CHECKED: the kernel receive clock against the user clock; the busy P delayed the user clock only %v, so there was no contention to measure", user)
 	}
 	if kernel > 2*time.Millisecond || kernel < -time.Millisecond {
 		t.Errorf("kernel clock stamped the first token %v after the server wrote it, want < 2ms", kernel)

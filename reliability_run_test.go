@@ -127,7 +127,9 @@ func TestStalledServerFailsTheSLO(t *testing.T) {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("the summary does not say %q:\n%s", want, r.stdout)
 			}
-			if strings.Contains(r.stdout, "the load generator was the bottleneck") {
+			// The only bottleneck warning allowed is the machine's own (CPU
+			// steal from the hypervisor), never one caused by the cut requests.
+			if strings.Contains(r.stdout, "the load generator was the bottleneck") && !strings.Contains(r.stdout, "(steal)") {
 				t.Errorf("the summary blames the load generator for a stalled server:\n%s", r.stdout)
 			}
 		})
