@@ -43,7 +43,11 @@ func newArchiveCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 	cmd.Flags().Lookup("include-system-env-vars").DefValue = "false"
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		f.record = true
-		l, err := load(ctx, env, mods, f, args[0], newLogger(env.Stderr))
+		logger, err := f.logger(env)
+		if err != nil {
+			return err
+		}
+		l, err := load(ctx, env, mods, f, args[0], logger)
 		if err != nil {
 			return err
 		}

@@ -39,10 +39,12 @@ merged data: exit 99 when one fails. Without --script there are no thresholds.`,
 }
 
 func runMerge(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string, paths []string) error {
-	logger := newLogger(env.Stderr)
+	logger, err := f.logger(env)
+	if err != nil {
+		return err
+	}
 	var l *loaded
 	if script != "" {
-		var err error
 		if l, err = load(ctx, env, mods, f, script, logger); err != nil {
 			return err
 		}

@@ -48,6 +48,47 @@ type scriptFlags struct {
 	segment, sequence string
 	// record keeps the files the script reads (loaded.files).
 	record bool
+	// k6's global logging flags (the k6-operator passes them through).
+	verbose, noUsageReport bool
+	logOutput, logFormat   string
+}
+
+// logger returns the command's logger: slog text lines on stderr, or as
+// --log-output and -v/--verbose say (stdout, none, file=PATH; debug
+// level). Other outputs (loki) fall back to stderr with a warning.
+func (f *scriptFlags) logger(env Env) (*slog.Logger, error) {
+	var w io.Writer = env.Stderr
+	var unsupported bool
+	switch out, arg, _ := strings.Cut(f.logOutput, "="); out {
+	case "", "stderr":
+	case "stdout":
+		w = env.Stdout
+	case "none":
+		w = io.Discard
+	case "file":
+		if arg == "" {
+			arg = "k6.log"
+		}
+		fh, err := os.OpenFile(resolve(env, arg), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, exit.Errorf(exit.InvalidConfig, "--log-output %q: %v", f.logOutput, err)
+		}
+		w = fh // open until the process exits, as k6's log file
+	default:
+		unsupported = true
+	}
+	level := slog.LevelInfo
+	if f.verbose {
+		level = slog.LevelDebug
+	}
+	l := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	if unsupported {
+		l.Warn("--log-output is not supported; logging to stderr", "output", f.logOutput)
+	}
+	if f.logFormat != "" && f.logFormat != "raw" {
+		l.Warn("--log-format is ignored: llmbench writes slog text lines", "format", f.logFormat)
+	}
+	return l, nil
 }
 
 // envFlag returns the value of -e name in kvs.
@@ -71,6 +112,10 @@ func addScriptFlags(cmd *cobra.Command) *scriptFlags {
 	fs.BoolVar(&f.noColor, "no-color", false, "no colors in the output")
 	fs.StringVar(&f.segment, "execution-segment", "", "run only this `SEGMENT` of the test, e.g. 1/3:2/3, 0.5 or 25%:50% (distributed runs)")
 	fs.StringVar(&f.sequence, "execution-segment-sequence", "", "every instance's segment boundaries, e.g. 0,1/3,2/3,1 (the same on every instance)")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "log at debug level")
+	fs.StringVar(&f.logOutput, "log-output", "stderr", "where logs go: stderr, stdout or none")
+	fs.StringVar(&f.logFormat, "log-format", "", "accepted for k6 compatibility; logs are slog text lines")
+	fs.BoolVar(&f.noUsageReport, "no-usage-report", false, "accepted for k6 compatibility; llmbench sends no usage reports")
 	return f
 }
 
@@ -280,10 +325,6 @@ func resolve(env Env, p string) string {
 	return filepath.Join(env.Dir, p)
 }
 
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
-}
-
 func newRunCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run [flags] SCRIPT",
@@ -304,8 +345,10 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	isTTY := ui.IsTerminal(env.Stdout)
 	color := isTTY && !f.noColor
 	progress := (*ui.Progress)(nil)
-	logW := env.Stderr
-	logger := newLogger(logW)
+	logger, err := f.logger(env)
+	if err != nil {
+		return err
+	}
 
 	// The REST API answers before the script initialises, so that the
 	// k6-operator's probes pass during a slow init.
