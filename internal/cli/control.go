@@ -26,6 +26,7 @@ type runControl struct {
 	started     bool          // the scheduler runs (or ran)
 	ended       bool
 	interrupted bool
+	failed      bool // exec.test.fail(): MarkedAsFailed
 	stopped     bool
 	sched       *execution.Scheduler
 	test        *vu.State
@@ -80,6 +81,7 @@ func (c *runControl) setEnded(err error) {
 	c.ended = true
 	c.interrupted = err != nil && !errors.Is(err, errStoppedByAPI) && exit.CodeOf(err) != exit.ThresholdsFailed
 	c.interrupted = c.interrupted || c.stopped
+	c.failed = exit.CodeOf(err) == exit.MarkedAsFailed
 	c.mu.Unlock()
 }
 
@@ -95,6 +97,8 @@ func (c *runControl) Status() restapi.Status {
 		s.Tainted = len(c.agg.Failed()) > 0
 	}
 	switch {
+	case c.ended && c.failed:
+		s.Status = restapi.StatusMarkedAsFailed
 	case c.ended && c.interrupted:
 		s.Status = restapi.StatusInterrupted
 	case c.ended:
