@@ -438,6 +438,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		Segment:         seg,
 	})
 	ctl.attach(sched, l.test, agg)
+	ctl.attachLifecycle(l.runner, buf, l.run.SetupTimeout(), l.run.TeardownTimeout())
 	if !f.quiet {
 		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
 		for _, o := range extra {
