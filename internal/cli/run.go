@@ -488,9 +488,14 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if err := res.finish(env, l, agg, srcs, runErr, time.Now()); err != nil {
 		logger.Error("failed to write the results", "error", err)
 	}
-	ctl.setEnded(runErr)
-	if nf.linger && nf.address != "" {
+	linger := nf.linger && nf.address != ""
+	if linger {
+		// The watcher is gone before the API reports the end, so the
+		// signal that ends the linger is not taken as a run stop.
 		stopSignals()
+	}
+	ctl.setEnded(runErr)
+	if linger {
 		logger.Info("Linger set; waiting for Ctrl+C (the REST API stays up)...")
 		select {
 		case <-env.Signals:
@@ -522,12 +527,15 @@ func outcome(runErr error, signalled *atomic.Value, agg *aggregate.Aggregate, te
 
 // watchSignals cancels the run on the first signal and ends the process on
 // the second.
+// The returned func stops the watcher and returns once it has stopped.
 func watchSignals(env Env, logger *slog.Logger, cancelRun, cancelGlobal context.CancelFunc, signalled *atomic.Value) func() {
 	done := make(chan struct{})
 	if env.Signals == nil {
 		return func() {}
 	}
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		select {
 		case s := <-env.Signals:
 			signalled.Store(s)
@@ -546,7 +554,7 @@ func watchSignals(env Env, logger *slog.Logger, cancelRun, cancelGlobal context.
 		case <-done:
 		}
 	}()
-	return sync.OnceFunc(func() { close(done) })
+	return sync.OnceFunc(func() { close(done); <-stopped })
 }
 
 func snapshot(s *execution.Scheduler, test *vu.State) ui.Snapshot {
