@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,7 +67,7 @@ func newArchiveCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 		if !excludeEnv {
 			a.Env = map[string]string{}
 			for _, kv := range f.env {
-				if k, v, ok := cutEnv(kv); ok {
+				if k, v, ok := strings.Cut(kv, "="); ok {
 					a.Env[k] = v
 				}
 			}
@@ -89,13 +90,4 @@ func newArchiveCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 		return nil
 	}
 	return cmd
-}
-
-func cutEnv(kv string) (string, string, bool) {
-	for i := range len(kv) {
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return "", "", false
 }
