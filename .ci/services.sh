@@ -58,6 +58,7 @@ CONF
 		--storage.tsdb.path="$dir/prometheus" \
 		--web.listen-address="127.0.0.1:$prom_port" \
 		--web.enable-remote-write-receiver \
+		--enable-feature=native-histograms \
 		>"$dir/prometheus.log" 2>&1 &
 	log "prometheus pid $!"
 else

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -44,7 +45,11 @@ func newArchiveCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 	cmd.Flags().Lookup("include-system-env-vars").DefValue = "false"
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		f.record = true
-		l, err := load(ctx, env, mods, f, args[0], newLogger(env.Stderr))
+		logger, err := f.logger(env)
+		if err != nil {
+			return err
+		}
+		l, err := load(ctx, env, mods, f, args[0], logger)
 		if err != nil {
 			return err
 		}
@@ -71,7 +76,7 @@ func newArchiveCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 		if !excludeEnv {
 			a.Env = map[string]string{}
 			for _, kv := range f.env {
-				if k, v, ok := cutEnv(kv); ok {
+				if k, v, ok := strings.Cut(kv, "="); ok {
 					a.Env[k] = v
 				}
 			}
@@ -94,13 +99,4 @@ func newArchiveCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 		return nil
 	}
 	return cmd
-}
-
-func cutEnv(kv string) (string, string, bool) {
-	for i := range len(kv) {
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return "", "", false
 }

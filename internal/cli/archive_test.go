@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -100,5 +101,55 @@ export default function () { if (words.length !== n || __ENV.GREETING !== 'hi') 
 	}
 	if got := export.Metrics["iterations"]["count"]; got != 13.0 {
 		t.Errorf("iterations = %v, want 10 + 3", got)
+	}
+}
+
+// TestSegmentFlags checks the flags' validation (exit 104) and that a
+// segment runs its share: shared-iterations 10 over 10 VUs, thirds →
+// 4, 3, 3 iterations.
+func TestSegmentFlags(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	script := filepath.Join(dir, "t.js")
+	if err := os.WriteFile(script, []byte(`export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 10, iterations: 10 } } };
+export default function () {}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		code int
+		want string // in stderr, or the iterations count in the export
+	}{
+		{[]string{"--execution-segment=0:2"}, 104, "must satisfy 0 ≤ from < to ≤ 1"},
+		{[]string{"--execution-segment=0:1/3", "--execution-segment-sequence=0,1/2,1"}, 104, "not a member of the segment sequence"},
+		{[]string{"--execution-segment=0:1/3", "--execution-segment-sequence=0,1/3,1/4,1"}, 104, "points must increase"},
+		{[]string{"--execution-segment=0:x"}, 104, "want a fraction"},
+		{[]string{"--execution-segment=0:1/3", "--execution-segment-sequence=0,1/3,2/3,1"}, 0, "4"},
+		{[]string{"--execution-segment=33.3333333333333333%:2/3", "--execution-segment-sequence=0,1/3,2/3,1"}, 104, "percentage must be an integer"},
+		{[]string{"--execution-segment=1/3:0.6666666666666666", "--execution-segment-sequence=0,1/3,0.6666666666666666,1"}, 104, "common denominator"},
+		{[]string{"--execution-segment=0.25:50%", "--execution-segment-sequence=0,25%,0.5,1"}, 0, "2"},
+		{[]string{"--execution-segment=2/3:1", "--execution-segment-sequence=0,1/3,2/3,1"}, 0, "3"},
+	}
+	for i, tt := range tests {
+		export := filepath.Join(dir, fmt.Sprintf("export-%d.json", i))
+		code, _, stderr := cliIn(t, dir, append([]string{"run", "-q", script, "--summary-export", export}, tt.args...)...)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d: %s", tt.args, code, tt.code, stderr)
+			continue
+		}
+		if code != 0 {
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("%v: stderr %q, want %q", tt.args, stderr, tt.want)
+			}
+			continue
+		}
+		b, _ := os.ReadFile(export)
+		var e struct {
+			Metrics map[string]map[string]any `json:"metrics"`
+		}
+		_ = json.Unmarshal(b, &e)
+		if got := fmt.Sprint(e.Metrics["iterations"]["count"]); got != tt.want {
+			t.Errorf("%v: %s iterations, want %s", tt.args, got, tt.want)
+		}
 	}
 }

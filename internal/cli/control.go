@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/llmbench/llmbench/internal/aggregate"
 	"github.com/llmbench/llmbench/internal/execution"
 	"github.com/llmbench/llmbench/internal/exit"
+	"github.com/llmbench/llmbench/internal/js"
+	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/restapi"
 	"github.com/llmbench/llmbench/internal/vu"
 )
@@ -26,13 +30,97 @@ type runControl struct {
 	started     bool          // the scheduler runs (or ran)
 	ended       bool
 	interrupted bool
+	failed      bool // exec.test.fail(): MarkedAsFailed
 	stopped     bool
 	sched       *execution.Scheduler
 	test        *vu.State
 	agg         *aggregate.Aggregate
+	life        *lifecycle // nil until attached
 }
 
-var _ restapi.Controller = (*runControl)(nil)
+// lifecycle is what POST/PUT /v1/setup and POST /v1/teardown run on.
+type lifecycle struct {
+	runner                        *js.Runner
+	out                           metrics.Emitter
+	setupTimeout, teardownTimeout time.Duration
+	mu                            sync.Mutex // one setup or teardown at a time
+}
+
+var (
+	_ restapi.Controller = (*runControl)(nil)
+	_ restapi.Lifecycle  = (*runControl)(nil)
+)
+
+// attachLifecycle lets the API run setup() and teardown() (with
+// --no-setup/--no-teardown, setup runs once elsewhere and its data is PUT).
+func (c *runControl) attachLifecycle(r *js.Runner, out metrics.Emitter, setupTimeout, teardownTimeout time.Duration) {
+	c.mu.Lock()
+	c.life = &lifecycle{runner: r, out: out, setupTimeout: setupTimeout, teardownTimeout: teardownTimeout}
+	c.mu.Unlock()
+}
+
+func (c *runControl) lifecycle() (*lifecycle, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.life == nil {
+		return nil, errors.New("the script is still initialising")
+	}
+	return c.life, nil
+}
+
+// Setup implements restapi.Lifecycle: it runs setup() in a transient VU.
+func (c *runControl) Setup() (json.RawMessage, error) {
+	l, err := c.lifecycle()
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), l.setupTimeout)
+	defer cancel()
+	if err := l.runner.Setup(ctx, l.out); err != nil {
+		return nil, err
+	}
+	return l.runner.SetupData(), nil
+}
+
+// SetSetupData implements restapi.Lifecycle.
+func (c *runControl) SetSetupData(data json.RawMessage) error {
+	l, err := c.lifecycle()
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	started := c.started
+	c.mu.Unlock()
+	if started {
+		return errors.New("the test has started: setup data can only be set before")
+	}
+	l.runner.SetSetupData(data)
+	return nil
+}
+
+// SetupData implements restapi.Lifecycle.
+func (c *runControl) SetupData() json.RawMessage {
+	l, err := c.lifecycle()
+	if err != nil {
+		return nil
+	}
+	return l.runner.SetupData()
+}
+
+// Teardown implements restapi.Lifecycle: it runs teardown(data).
+func (c *runControl) Teardown() error {
+	l, err := c.lifecycle()
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), l.teardownTimeout)
+	defer cancel()
+	return l.runner.Teardown(ctx, l.out)
+}
 
 func newRunControl(paused bool) *runControl {
 	return &runControl{status: restapi.StatusInitVUs, paused: paused, resume: make(chan struct{})}
@@ -80,6 +168,7 @@ func (c *runControl) setEnded(err error) {
 	c.ended = true
 	c.interrupted = err != nil && !errors.Is(err, errStoppedByAPI) && exit.CodeOf(err) != exit.ThresholdsFailed
 	c.interrupted = c.interrupted || c.stopped
+	c.failed = exit.CodeOf(err) == exit.MarkedAsFailed
 	c.mu.Unlock()
 }
 
@@ -95,6 +184,8 @@ func (c *runControl) Status() restapi.Status {
 		s.Tainted = len(c.agg.Failed()) > 0
 	}
 	switch {
+	case c.ended && c.failed:
+		s.Status = restapi.StatusMarkedAsFailed
 	case c.ended && c.interrupted:
 		s.Status = restapi.StatusInterrupted
 	case c.ended:

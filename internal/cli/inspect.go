@@ -26,7 +26,10 @@ func newInspectCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.
 	cmd.Flags().BoolVar(&requirements, "execution-requirements", false,
 		"also compute maxVUs and totalDuration of the whole (unsegmented) test, as the k6-operator's initializer reads them")
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
-		logger := newLogger(env.Stderr)
+		logger, err := f.logger(env)
+		if err != nil {
+			return err
+		}
 		if requirements {
 			// The k6-operator's initializer fails on any stderr line
 			// matching level.*error: only warnings and worse are logged.

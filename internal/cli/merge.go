@@ -26,7 +26,8 @@ func newMergeCmd(ctx context.Context, env Env, mods *modules.Registry) *cobra.Co
 instances of one distributed test (e.g. k6-operator runners, each running an
 execution segment), replays all their samples into one aggregation, prints the
 end-of-test summary as one run would, and judges the script's thresholds on the
-merged data: exit 99 when one fails. Without --script there are no thresholds.`,
+merged data: exit 99 when one fails. Without --script the thresholds on whole
+metrics that the outputs' Metric lines declare are judged (not submetric ones).`,
 		Args: cobra.MinimumNArgs(1),
 	}
 	f := addScriptFlags(cmd)
@@ -39,10 +40,12 @@ merged data: exit 99 when one fails. Without --script there are no thresholds.`,
 }
 
 func runMerge(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, script string, paths []string) error {
-	logger := newLogger(env.Stderr)
+	logger, err := f.logger(env)
+	if err != nil {
+		return err
+	}
 	var l *loaded
 	if script != "" {
-		var err error
 		if l, err = load(ctx, env, mods, f, script, logger); err != nil {
 			return err
 		}
@@ -69,9 +72,16 @@ func runMerge(ctx context.Context, env Env, mods *modules.Registry, f *scriptFla
 	if err != nil {
 		return exit.New(exit.InvalidConfig, err)
 	}
+	thresholds := l.run.Thresholds()
+	if script == "" && !l.run.NoThresholds() {
+		// Without the script, the thresholds the runners' outputs declare.
+		if thresholds, err = merge.Thresholds(inputs, l.reg); err != nil {
+			return exit.New(exit.InvalidConfig, err)
+		}
+	}
 	var ths threshold.Set
 	if !l.run.NoThresholds() {
-		if ths, err = threshold.Parse(l.run.Thresholds()); err == nil {
+		if ths, err = threshold.Parse(thresholds); err == nil {
 			err = ths.Validate(l.reg)
 		}
 		if err != nil {

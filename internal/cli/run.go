@@ -53,6 +53,47 @@ type scriptFlags struct {
 	// record keeps the files the script reads (loaded.files).
 	record     bool
 	compatMode string
+	// k6's global logging flags (the k6-operator passes them through).
+	verbose, noUsageReport bool
+	logOutput, logFormat   string
+}
+
+// logger returns the command's logger: slog text lines on stderr, or as
+// --log-output and -v/--verbose say (stdout, none, file=PATH; debug
+// level). Other outputs (loki) fall back to stderr with a warning.
+func (f *scriptFlags) logger(env Env) (*slog.Logger, error) {
+	var w io.Writer = env.Stderr
+	var unsupported bool
+	switch out, arg, _ := strings.Cut(f.logOutput, "="); out {
+	case "", "stderr":
+	case "stdout":
+		w = env.Stdout
+	case "none":
+		w = io.Discard
+	case "file":
+		if arg == "" {
+			arg = "k6.log"
+		}
+		fh, err := os.OpenFile(resolve(env, arg), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, exit.Errorf(exit.InvalidConfig, "--log-output %q: %v", f.logOutput, err)
+		}
+		w = fh // open until the process exits, as k6's log file
+	default:
+		unsupported = true
+	}
+	level := slog.LevelInfo
+	if f.verbose {
+		level = slog.LevelDebug
+	}
+	l := slog.New(redact.Handler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
+	if unsupported {
+		l.Warn("--log-output is not supported; logging to stderr", "output", f.logOutput)
+	}
+	if f.logFormat != "" && f.logFormat != "raw" {
+		l.Warn("--log-format is ignored: llmbench writes slog text lines", "format", f.logFormat)
+	}
+	return l, nil
 }
 
 // envFlag returns the value of -e name in kvs.
@@ -77,6 +118,10 @@ func addScriptFlags(cmd *cobra.Command) *scriptFlags {
 	fs.StringVar(&f.compatMode, "compatibility-mode", "", "JavaScript `MODE`: extended (default, defines global), base, or experimental_enhanced (deprecated: .ts types are always stripped)")
 	fs.StringVar(&f.segment, "execution-segment", "", "run only this `SEGMENT` of the test, e.g. 1/3:2/3, 0.5 or 25%:50% (distributed runs)")
 	fs.StringVar(&f.sequence, "execution-segment-sequence", "", "every instance's segment boundaries, e.g. 0,1/3,2/3,1 (the same on every instance)")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "log at debug level")
+	fs.StringVar(&f.logOutput, "log-output", "stderr", "where logs go: stderr, stdout or none")
+	fs.StringVar(&f.logFormat, "log-format", "", "accepted for k6 compatibility; logs are slog text lines")
+	fs.BoolVar(&f.noUsageReport, "no-usage-report", false, "accepted for k6 compatibility; llmbench sends no usage reports")
 	return f
 }
 
@@ -362,10 +407,6 @@ func resolve(env Env, p string) string {
 	return filepath.Join(env.Dir, p)
 }
 
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(redact.Handler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})))
-}
-
 func newRunCmd(ctx context.Context, env Env, mods *modules.Registry, gpu gpustat.Source) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run [flags] SCRIPT",
@@ -388,8 +429,10 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	isTTY := ui.IsTerminal(env.Stdout)
 	color := isTTY && !f.noColor
 	progress := (*ui.Progress)(nil)
-	logW := env.Stderr
-	logger := newLogger(logW)
+	logger, err := f.logger(env)
+	if err != nil {
+		return err
+	}
 
 	// The REST API answers before the script initialises, so that the
 	// k6-operator's probes pass during a slow init.
@@ -490,6 +533,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 		Segment:         seg,
 	})
 	ctl.attach(sched, l.test, agg)
+	ctl.attachLifecycle(l.runner, buf, l.run.SetupTimeout(), l.run.TeardownTimeout())
 	if !f.quiet {
 		h := ui.HeaderInfo{Script: script, MaxDuration: sched.MaxDuration(), MaxVUs: sched.MaxVUs(), Color: color}
 		for _, o := range extra {
@@ -538,9 +582,14 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 	if runErr == nil && len(lost) > 0 {
 		runErr = exit.New(exit.OutputFailed, fmt.Errorf("results were lost: %w", errors.Join(lost...)))
 	}
-	ctl.setEnded(runErr)
-	if nf.linger && nf.address != "" {
+	linger := nf.linger && nf.address != ""
+	if linger {
+		// The watcher is gone before the API reports the end, so the
+		// signal that ends the linger is not taken as a run stop.
 		stopSignals()
+	}
+	ctl.setEnded(runErr)
+	if linger {
 		logger.Info("Linger set; waiting for Ctrl+C (the REST API stays up)...")
 		select {
 		case <-env.Signals:
@@ -586,12 +635,15 @@ func outcome(runErr error, signalled *atomic.Value, agg *aggregate.Aggregate, te
 
 // watchSignals cancels the run on the first signal and ends the process on
 // the second.
+// The returned func stops the watcher and returns once it has stopped.
 func watchSignals(env Env, logger *slog.Logger, cancelRun, cancelGlobal context.CancelFunc, signalled *atomic.Value) func() {
 	done := make(chan struct{})
 	if env.Signals == nil {
 		return func() {}
 	}
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		select {
 		case s := <-env.Signals:
 			signalled.Store(s)
@@ -610,7 +662,7 @@ func watchSignals(env Env, logger *slog.Logger, cancelRun, cancelGlobal context.
 		case <-done:
 		}
 	}()
-	return sync.OnceFunc(func() { close(done) })
+	return sync.OnceFunc(func() { close(done); <-stopped })
 }
 
 func snapshot(s *execution.Scheduler, test *vu.State) ui.Snapshot {

@@ -201,6 +201,16 @@ func (r *Runner) RemoteModules() map[string][]byte { return r.ld.remote.Sources(
 // SetupData returns the JSON of setup()'s result (nil if none).
 func (r *Runner) SetupData() []byte { return r.setupData }
 
+// SetSetupData replaces the setup data the VUs and teardown receive (the
+// REST API's PUT /v1/setup, when setup() ran elsewhere); nil or JSON null
+// is none. Call it before the VUs' first iteration.
+func (r *Runner) SetSetupData(b []byte) {
+	if string(b) == "null" {
+		b = nil
+	}
+	r.setupData = b
+}
+
 // NewVU initialises VU id with a fresh runtime running the init code.
 func (r *Runner) NewVU(ctx context.Context, id uint64, out metrics.Emitter) (vu.VU, error) {
 	v, err := r.newVU(ctx, id, out)

@@ -230,6 +230,12 @@ func TestOperatorFlow(t *testing.T) {
 	if !strings.Contains(string(out), "count==60") {
 		t.Errorf("the merged summary does not show the iterations threshold:\n%s", out)
 	}
+	// Without the script, the thresholds the outputs declare are judged
+	// (count==60 on the merged data passes).
+	noScript := exec.Command(k6, append([]string{"merge"}, outs...)...)
+	if out, err := noScript.CombinedOutput(); err != nil || !strings.Contains(string(out), "✓ 'count==60'") {
+		t.Errorf("merge without the script: %v\n%s", err, out)
+	}
 	// The same merge judged against 61 iterations fails: exit 99.
 	fail := exec.Command(k6, append([]string{"merge", "--script", scriptPath, "-e", "WANT=61", "-e", "LLM_BASE_URL=http://127.0.0.1:1/v1"}, outs...)...)
 	fail.Env = env

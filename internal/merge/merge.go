@@ -305,3 +305,54 @@ func (r *replayer) decode(b []byte) (bool, error) {
 	}
 	return false, nil
 }
+
+// Thresholds returns the thresholds the inputs' Metric lines declare
+// (metric name → k6 threshold JSON: strings or {threshold, abortOnFail,
+// delayAbortEval} objects), for a merge without the script, and registers
+// their metrics in reg. JSON outputs list only thresholds on whole metrics
+// there, not on submetrics. It reads every input once more, decoding only
+// the Metric lines.
+func Thresholds(inputs []Input, reg *metrics.Registry) (json.RawMessage, error) {
+	out := map[string][]json.RawMessage{}
+	for _, in := range inputs {
+		r, err := openReplayer(in.Samples, reg)
+		if err != nil {
+			return nil, err
+		}
+		for r.sc.Scan() {
+			b := r.sc.Bytes()
+			if !bytes.Contains(b[:min(len(b), 40)], []byte(`"Metric"`)) {
+				continue
+			}
+			if _, err := r.decode(b); err != nil {
+				r.close()
+				return nil, fmt.Errorf("merge: %s: %w", in.Samples, err)
+			}
+			res := gjson.ParseBytes(b)
+			if res.Get("type").String() != "Metric" {
+				continue
+			}
+			name := res.Get("data.name").String()
+			if _, seen := out[name]; seen {
+				continue
+			}
+			for _, th := range res.Get("data.thresholds").Array() {
+				out[name] = append(out[name], json.RawMessage(th.Raw))
+			}
+		}
+		err = r.sc.Err()
+		r.close()
+		if err != nil {
+			return nil, fmt.Errorf("merge: %s: %w", in.Samples, err)
+		}
+	}
+	for name, ths := range out {
+		if len(ths) == 0 {
+			delete(out, name)
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(out)
+}

@@ -2,11 +2,13 @@ package merge_test
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -160,5 +162,39 @@ func TestInputsErrors(t *testing.T) {
 	in, _ := merge.Inputs([]string{bad})
 	if _, err := merge.Replay(in, metrics.NewRegistry(), func([]metrics.Batch) {}); err == nil {
 		t.Error("a Point before its Metric line was accepted")
+	}
+}
+
+func TestThresholdsFromMetricLines(t *testing.T) {
+	reg := metrics.NewRegistry()
+	ttft := reg.MustNewMetric("ttft", metrics.Trend, metrics.Time)
+	reqs := reg.MustNewMetric("reqs", metrics.Counter)
+	ths, err := threshold.Parse([]byte(`{"ttft": ["p(95)<500", {"threshold": "max<900", "abortOnFail": true}], "ttft{model:a}": ["avg<1"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := json.Encoder{Thresholds: ths}
+	b := metrics.Batch{Time: time.Now(), Tags: metrics.NewTagSet(nil), Samples: []metrics.Sample{{Metric: ttft, Value: 1}, {Metric: reqs, Value: 1}}}
+	p := filepath.Join(t.TempDir(), "out.json")
+	if err := os.WriteFile(p, enc.AppendBatch(nil, &b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	into := metrics.NewRegistry()
+	got, err := merge.Thresholds([]merge.Input{{Samples: p}}, into)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"ttft":["p(95)<500",{"threshold":"max<900","abortOnFail":true,"delayAbortEval":"0s"}]}`
+	var g, w any
+	_ = stdjson.Unmarshal(got, &g)
+	_ = stdjson.Unmarshal([]byte(want), &w)
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("thresholds = %s\nwant %s", got, want)
+	}
+	if into.Get("ttft") == nil || into.Get("reqs") == nil {
+		t.Error("the Metric lines' metrics were not registered")
+	}
+	if _, err := threshold.Parse(got); err != nil {
+		t.Errorf("the thresholds do not parse: %v", err)
 	}
 }

@@ -1,14 +1,17 @@
 // Package restapi serves the part of k6's REST API v1 that the k6-operator
 // uses (reference k6-operator.md §3): GET and PATCH /v1/status with k6's
-// JSON:API shapes. The run behind it is a Controller; the server holds no
+// JSON:API shapes, and /v1/setup and /v1/teardown when the Controller is
+// also a Lifecycle. The run behind it is a Controller; the server holds no
 // run state of its own.
 package restapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -49,6 +52,20 @@ type Controller interface {
 	SetPaused(paused bool) error
 	// Stop aborts the run (k6's exit code 103).
 	Stop()
+}
+
+// Lifecycle is implemented by a Controller that runs setup() and
+// teardown() on request (the k6-operator's setup-once flow, reference
+// k6-operator.md §4): POST, PUT and GET /v1/setup, POST /v1/teardown.
+type Lifecycle interface {
+	// Setup runs setup() and returns its data (nil: none).
+	Setup() (json.RawMessage, error)
+	// SetSetupData sets the data the VUs and teardown receive.
+	SetSetupData(data json.RawMessage) error
+	// SetupData returns the current setup data (nil: none).
+	SetupData() json.RawMessage
+	// Teardown runs teardown(data).
+	Teardown() error
 }
 
 type statusJSON struct {
@@ -111,8 +128,45 @@ func Handler(c Controller) http.Handler {
 		}
 		writeStatus(w, c.Status())
 	})
+	if lc, ok := c.(Lifecycle); ok {
+		mux.HandleFunc("GET /v1/setup", func(w http.ResponseWriter, _ *http.Request) { writeSetup(w, lc.SetupData()) })
+		mux.HandleFunc("POST /v1/setup", func(w http.ResponseWriter, _ *http.Request) {
+			data, err := lc.Setup()
+			if err != nil {
+				writeError(w, http.StatusInternalServerError, "Error executing setup", err)
+				return
+			}
+			writeSetup(w, data)
+		})
+		mux.HandleFunc("PUT /v1/setup", func(w http.ResponseWriter, r *http.Request) {
+			// The body is the raw setup data (not wrapped), null for none.
+			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<20))
+			if err == nil && len(bytes.TrimSpace(b)) > 0 && !json.Valid(b) {
+				err = errors.New("the body is not JSON")
+			}
+			if err != nil {
+				writeError(w, http.StatusBadRequest, "Error parsing request body", err)
+				return
+			}
+			if len(bytes.TrimSpace(b)) == 0 {
+				b = nil
+			}
+			if err := lc.SetSetupData(b); err != nil {
+				writeError(w, http.StatusInternalServerError, "Error setting setup data", err)
+				return
+			}
+			writeSetup(w, lc.SetupData())
+		})
+		mux.HandleFunc("POST /v1/teardown", func(w http.ResponseWriter, _ *http.Request) {
+			if err := lc.Teardown(); err != nil {
+				writeError(w, http.StatusInternalServerError, "Error executing teardown", err)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		})
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "Not Found", fmt.Errorf("%s %s is not part of llmbench's REST API (GET/PATCH /v1/status)", r.Method, r.URL.Path))
+		writeError(w, http.StatusNotFound, "Not Found", fmt.Errorf("%s %s is not part of llmbench's REST API (/v1/status, /v1/setup, /v1/teardown)", r.Method, r.URL.Path))
 	})
 	return mux
 }
@@ -123,6 +177,15 @@ func writeStatus(w http.ResponseWriter, s Status) {
 		Status: s.Status, Paused: &paused, VUs: &vus, VUsMax: &vusMax,
 		Stopped: s.Stopped, Running: s.Running, Tainted: s.Tainted,
 	}}})
+}
+
+// writeSetup writes the setupData envelope; with no data, attributes is {}.
+func writeSetup(w http.ResponseWriter, data json.RawMessage) {
+	attrs := map[string]json.RawMessage{}
+	if len(data) > 0 && string(data) != "null" {
+		attrs["data"] = data
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"type": "setupData", "id": "default", "attributes": attrs}})
 }
 
 func writeError(w http.ResponseWriter, code int, title string, err error) {

@@ -1,9 +1,11 @@
 package restapi_test
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -77,5 +79,74 @@ func TestStatusAPI(t *testing.T) {
 	}
 	if run.stopped != 1 {
 		t.Errorf("Stop called %d times, want 1", run.stopped)
+	}
+}
+
+type fakeLifecycle struct {
+	fakeRun
+	data     []byte
+	setupErr error
+	torn     int
+}
+
+func (f *fakeLifecycle) Setup() (json.RawMessage, error) {
+	if f.setupErr != nil {
+		return nil, f.setupErr
+	}
+	f.data = []byte(`{"token":"t"}`)
+	return f.data, nil
+}
+func (f *fakeLifecycle) SetSetupData(d json.RawMessage) error { f.data = d; return nil }
+func (f *fakeLifecycle) SetupData() json.RawMessage           { return f.data }
+func (f *fakeLifecycle) Teardown() error                      { f.torn++; return nil }
+
+func TestSetupAPI(t *testing.T) {
+	lc := &fakeLifecycle{}
+	srv := httptest.NewServer(restapi.Handler(lc))
+	defer srv.Close()
+	do := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	steps := []struct {
+		method, path, body string
+		code               int
+		want               string
+	}{
+		{"GET", "/v1/setup", "", 200, `{"data":{"attributes":{},"id":"default","type":"setupData"}}`},
+		{"POST", "/v1/setup", "", 200, `{"data":{"attributes":{"data":{"token":"t"}},"id":"default","type":"setupData"}}`},
+		{"PUT", "/v1/setup", `[1,2]`, 200, `{"data":{"attributes":{"data":[1,2]},"id":"default","type":"setupData"}}`},
+		{"PUT", "/v1/setup", `null`, 200, `{"data":{"attributes":{},"id":"default","type":"setupData"}}`},
+		{"PUT", "/v1/setup", `{x`, 400, `"title":"Error parsing request body"`},
+		{"POST", "/v1/teardown", "", 200, ``},
+	}
+	for _, s := range steps {
+		if code, body := do(s.method, s.path, s.body); code != s.code || !strings.Contains(body, s.want) {
+			t.Errorf("%s %s %s = %d %s; want %d with %s", s.method, s.path, s.body, code, body, s.code, s.want)
+		}
+	}
+	lc.setupErr = errors.New("boom")
+	if code, body := do("POST", "/v1/setup", ""); code != 500 || !strings.Contains(body, `"title":"Error executing setup","detail":"boom"`) {
+		t.Errorf("failing setup = %d %s", code, body)
+	}
+	if lc.torn != 1 {
+		t.Errorf("teardown ran %d times", lc.torn)
+	}
+	// A Controller that is not a Lifecycle has no /v1/setup.
+	plain := httptest.NewServer(restapi.Handler(&fakeRun{}))
+	defer plain.Close()
+	resp, err := http.Post(plain.URL+"/v1/setup", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("POST /v1/setup without a Lifecycle = %d, want 404", resp.StatusCode)
 	}
 }

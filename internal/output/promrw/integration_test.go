@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,4 +137,64 @@ func maxOf(f *outputtest.Fixture, m *metrics.Metric) float64 {
 		}
 	}
 	return out
+}
+
+// TestRealPrometheusNativeHistograms pushes the fixture's Trends as native
+// histograms from two instances into a real Prometheus (started with
+// --enable-feature=native-histograms) and checks with PromQL that the
+// summed histograms hold every sample (histogram_count, histogram_sum) and
+// give the p95 of both instances' samples within one bucket.
+func TestRealPrometheusNativeHistograms(t *testing.T) {
+	base := promURL(t)
+	var flags struct {
+		Data map[string]string `json:"data"`
+	}
+	if resp, err := http.Get(base + "/api/v1/status/flags"); err == nil {
+		_ = json.NewDecoder(resp.Body).Decode(&flags)
+		resp.Body.Close()
+	}
+	if !strings.Contains(flags.Data["enable-feature"], "native-histograms") {
+		t.Skip("this Prometheus runs without --enable-feature=native-histograms (.ci/services.sh starts it with it)")
+	}
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	var ttft []float64
+	for inst := range 2 {
+		f := outputtest.New(120, time.Now().Add(-30*time.Second)).Tagged("testid", id).Tagged("instance_id", strconv.Itoa(inst+1))
+		o, err := New(output.Params{Environment: map[string]string{
+			"K6_PROMETHEUS_RW_SERVER_URL":                base + "/api/v1/write",
+			"K6_PROMETHEUS_RW_PUSH_INTERVAL":             "20ms",
+			"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM": "true",
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputtest.Feed(t, f, o)
+		if o.fails > 0 {
+			t.Fatalf("%d pushes failed, last: %v", o.fails, o.err)
+		}
+		for _, b := range f.Batches {
+			for _, s := range b.Samples {
+				if s.Metric == f.TTFT {
+					ttft = append(ttft, s.Value/1000)
+				}
+			}
+		}
+	}
+	sel := fmt.Sprintf(`k6_llm_ttft_seconds{testid=%q}`, id)
+	var sum float64
+	for _, v := range ttft {
+		sum += v
+	}
+	if got := queryScalar(t, base, "histogram_count(sum("+sel+"))"); got != float64(len(ttft)) {
+		t.Errorf("histogram_count = %v, want %d", got, len(ttft))
+	}
+	if got := queryScalar(t, base, "histogram_sum(sum("+sel+"))"); math.Abs(got-sum) > 1e-9*sum {
+		t.Errorf("histogram_sum = %v, want %v", got, sum)
+	}
+	sort.Float64s(ttft)
+	exact := ttft[int(math.Ceil(0.95*float64(len(ttft))))-1]
+	got := queryScalar(t, base, "histogram_quantile(0.95, sum("+sel+"))")
+	if bucket := math.Pow(2, 1.0/8); got < exact/bucket || got > exact*bucket {
+		t.Errorf("histogram_quantile(0.95) = %v, exact p95 %v (want within one bucket)", got, exact)
+	}
 }
