@@ -153,3 +153,37 @@ export default function () {}`), 0o644); err != nil {
 		}
 	}
 }
+
+// TestArchiveOfShortcutOptions: a script with shortcut options (vus,
+// iterations) archives and runs from the archive, as the k6-operator runs
+// most scripts; the archive's derived scenario is what runs.
+func TestArchiveOfShortcutOptions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	script := filepath.Join(dir, "s.js")
+	if err := os.WriteFile(script, []byte("export const options = { vus: 2, iterations: 4 };\nexport default function () {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tar := filepath.Join(dir, "a.tar")
+	if code, _, stderr := cliIn(t, dir, "archive", "-O", tar, script); code != 0 {
+		t.Fatalf("archive exited %d: %s", code, stderr)
+	}
+	export := filepath.Join(dir, "summary.json")
+	code, _, stderr := cliIn(t, dir, "run", "-q", "--gpu", "none", "--summary-export", export, tar)
+	if code != 0 {
+		t.Fatalf("running the archive exited %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Metrics map[string]map[string]float64 `json:"metrics"`
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if n := sum.Metrics["iterations"]["count"]; n != 4 {
+		t.Errorf("iterations %v, want 4", n)
+	}
+}

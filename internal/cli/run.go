@@ -331,7 +331,9 @@ func load(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, 
 	}
 	scriptOpts := l.runner.Options()
 	if arc != nil {
-		scriptOpts = arc.Options
+		if scriptOpts, err = archiveOptions(arc.Options); err != nil {
+			return nil, exit.New(exit.InvalidConfig, fmt.Errorf("the archive's options: %w", err))
+		}
 	}
 	sl, warns, err := config.FromScriptJSON(scriptOpts)
 	if err != nil {
@@ -742,4 +744,26 @@ func defaultSubmetrics(r config.Run) []aggregate.Submetric {
 		return nil
 	}
 	return []aggregate.Submetric{{Metric: "http_req_duration", Tag: "expected_response", Value: "true"}}
+}
+
+// archiveOptions are an archive's consolidated options as the script layer.
+// The archive keeps both the shortcut options a script gave (vus, duration,
+// iterations, stages) and the scenarios derived from them; the scenarios
+// are what to run, so the shortcuts are dropped when scenarios are there
+// (otherwise the layer would say both, which k6 refuses).
+func archiveOptions(raw []byte) ([]byte, error) {
+	if len(raw) == 0 {
+		return raw, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	if sc, ok := m["scenarios"]; !ok || string(sc) == "null" {
+		return raw, nil
+	}
+	for _, k := range []string{"vus", "duration", "iterations", "stages"} {
+		delete(m, k)
+	}
+	return json.Marshal(m)
 }
