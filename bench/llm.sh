@@ -116,19 +116,28 @@ case_ttft() {
   local srv="" cli="" placement="shared"
   if [ "${TTFT_PIN:-0}" = 1 ]; then srv=$SRV; cli=$CLI; placement="pinned"; fi
   for load in ${TTFT_LOADS:-50:20ms 200:20ms 1000:20ms 200:2ms}; do
-    local n=${load%%:*} itl=${load#*:} r=$R_TTFT l0 t0; l0=$(load); t0=$(cpu_ticks)
-    [ "$itl" = 2ms ] && r=$((R_TTFT * 2))  # about as long a run as 20ms
+    local n=${load%%:*} itl=${load#*:} r=${TTFT_REQUESTS:-$R_TTFT} l0 t0; l0=$(load); t0=$(cpu_ticks)
+    [ "$itl" = 2ms ] && r=$((r * 2))  # about as long a run as 20ms
     start_mock_on "$srv" --ttft 20ms --itl "$itl" --output-tokens 128
-    $cli "$BL" bare -url "$URL" -streams "$n" -requests "$r" -ttft-log "$W/bare.ttft" >/dev/null
+    # TTFT_LLMBENCH_ONLY=1 runs only llmbench (kernel stamps): the repeat
+    # runs of the tail goal; the other clients then report nulls.
+    local b='null' u='null'
+    if [ "${TTFT_LLMBENCH_ONLY:-0}" != 1 ]; then
+      $cli "$BL" bare -url "$URL" -streams "$n" -requests "$r" -ttft-log "$W/bare.ttft" >/dev/null
+    fi
     $cli "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS="$n" -e REQUESTS="$r" -e TTFT_LOG=1 bench/llm/stream.js >"$W/llm" 2>"$W/llm.err"
-    $cli "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS="$n" -e REQUESTS="$r" -e TTFT_LOG=1 -e TIMESTAMPS=user bench/llm/stream.js >"$W/llmu" 2>"$W/llmu.err"
+    if [ "${TTFT_LLMBENCH_ONLY:-0}" != 1 ]; then
+      $cli "$BIN" run -q -e LLM_BASE_URL="$URL" -e STREAMS="$n" -e REQUESTS="$r" -e TTFT_LOG=1 -e TIMESTAMPS=user bench/llm/stream.js >"$W/llmu" 2>"$W/llmu.err"
+    fi
     stop_mock
-    b=$("$BL" join -mock "$W/mock.log" -client "$W/bare.ttft" -label bare)
+    if [ "${TTFT_LLMBENCH_ONLY:-0}" != 1 ]; then
+      b=$("$BL" join -mock "$W/mock.log" -client "$W/bare.ttft" -label bare)
+      u=$("$BL" join -mock "$W/mock.log" -client "$W/llmu.err" -label llmbench-user)
+    fi
     l=$("$BL" join -mock "$W/mock.log" -client "$W/llm.err" -label llmbench)
-    u=$("$BL" join -mock "$W/mock.log" -client "$W/llmu.err" -label llmbench-user)
     jq -c -n --argjson b "$b" --argjson l "$l" --argjson u "$u" --slurpfile ls "$W/llm" --arg load "$l0 $(load)" --argjson steal "$(steal_pct "$t0" "$(cpu_ticks)")" \
       '{case: "ttft_error", streams: '"$n"', itl: "'"$itl"'", requests_per_stream: '"$r"', placement: "'"$placement"'",
-        bare: ($b | del(.label)), llmbench: ($l | del(.label)), llmbench_user_clock: ($u | del(.label)),
+        bare: ($b | if . then del(.label) else . end), llmbench: ($l | del(.label)), llmbench_user_clock: ($u | if . then del(.label) else . end),
         llmbench_self: ($ls[0].self | {cpu_cores: (.cpu_cores * 100 | round / 100), gc_cycles, sched_p99_ms: .sched_latency.p99_ms, cpu_steal, saturated}), load: $load, steal_pct: $steal}'
   done
 }

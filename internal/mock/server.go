@@ -184,15 +184,19 @@ func (s *Server) acquire(r *http.Request) (func(), bool) {
 
 // logLine is one request's log record.
 type logLine struct {
-	ID               string `json:"id"`
-	Endpoint         string `json:"endpoint"`
-	Stream           bool   `json:"stream"`
-	Received         int64  `json:"received_unix_ns"`
-	FirstToken       int64  `json:"first_token_unix_ns,omitempty"`
-	OutputTokens     int    `json:"output_tokens"`
-	Fault            string `json:"fault,omitempty"`
-	ClientDisconnect bool   `json:"client_disconnect,omitempty"`
-	Images           int    `json:"images,omitempty"`
+	ID         string `json:"id"`
+	Endpoint   string `json:"endpoint"`
+	Stream     bool   `json:"stream"`
+	Received   int64  `json:"received_unix_ns"`
+	FirstToken int64  `json:"first_token_unix_ns,omitempty"`
+	// FirstTokenWritten is when the first token's write and flush
+	// returned: with FirstToken it brackets the instant the bytes left the
+	// mock (a stall between the two is the mock's, not the client's).
+	FirstTokenWritten int64  `json:"first_token_written_unix_ns,omitempty"`
+	OutputTokens      int    `json:"output_tokens"`
+	Fault             string `json:"fault,omitempty"`
+	ClientDisconnect  bool   `json:"client_disconnect,omitempty"`
+	Images            int    `json:"images,omitempty"`
 }
 
 func (s *Server) log(l *logLine) {

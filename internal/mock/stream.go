@@ -60,6 +60,9 @@ func (q *req) stream(f fault, stall, includeUsage bool) {
 			q.log.FirstToken = time.Now().UnixNano()
 		}
 		q.send(fl, b)
+		if i == 0 {
+			q.log.FirstTokenWritten = time.Now().UnixNano()
+		}
 		q.s.genTotal.Add(1)
 	}
 	if q.chat {

@@ -56,7 +56,7 @@ func TestJoin(t *testing.T) {
 	mockLog := filepath.Join(dir, "mock.log")
 	ms := int64(time.Millisecond)
 	lines := []string{
-		`{"id":"chatcmpl-1","received_unix_ns":1000000000,"first_token_unix_ns":` + itoa(1000000000+20*ms) + `}`,
+		`{"id":"chatcmpl-1","received_unix_ns":1000000000,"first_token_unix_ns":` + itoa(1000000000+20*ms) + `,"first_token_written_unix_ns":` + itoa(1000000000+20*ms+50000) + `}`,
 		`{"id":"chatcmpl-2","received_unix_ns":2000000000,"first_token_unix_ns":` + itoa(2000000000+20*ms) + `}`,
 		`{"id":"chatcmpl-3","received_unix_ns":3000000000}`,
 	}
@@ -69,7 +69,10 @@ func TestJoin(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	want := joinStats{Label: "x", Matched: 2, FirstP50us: 100, FirstP99us: 100, FirstMaxUs: 750, DiffP50us: 500, DiffP99us: 500, DiffMaxUs: 3250}
+	// p99.9 of two values is the first (index int(0.999*1) = 0); only
+	// chatcmpl-1 logged its write: 1020.1 ms − 1020.05 ms = 50 µs after it.
+	want := joinStats{Label: "x", Matched: 2, FirstP50us: 100, FirstP99us: 100, FirstP999us: 100, FirstMaxUs: 750,
+		AfterWriteP999us: 50, AfterWriteMaxUs: 50, MockWriteP999us: 50, MockWriteMaxUs: 50, DiffP50us: 500, DiffP99us: 500, DiffMaxUs: 3250}
 	if got != want {
 		t.Errorf("join = %+v, want %+v", got, want)
 	}
