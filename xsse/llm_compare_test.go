@@ -78,16 +78,16 @@ func TestSSEBenchMatchesLLM(t *testing.T) {
 	var sse result
 	for attempt := 1; attempt <= 3; attempt++ {
 		sse = runFile(t, example, args...)
-		if sse.code != 0 {
-			t.Fatalf("sse bench: exit %d\n%s", sse.code, lastLines(sse.stderr, 15))
+		if sse.Code != 0 {
+			t.Fatalf("sse bench: exit %d\n%s", sse.Code, lastLines(sse.Stderr, 15))
 		}
 		viaLLM := runFile(t, path, args...)
-		if viaLLM.code != 0 {
-			t.Fatalf("llm bench: exit %d\n%s", viaLLM.code, lastLines(viaLLM.stderr, 15))
+		if viaLLM.Code != 0 {
+			t.Fatalf("llm bench: exit %d\n%s", viaLLM.Code, lastLines(viaLLM.Stderr, 15))
 		}
 		med := func(r result, metric string) float64 {
 			t.Helper()
-			m, _ := r.summary["metrics"].(map[string]any)[metric].(map[string]any)
+			m, _ := r.Summary["metrics"].(map[string]any)[metric].(map[string]any)
 			v, ok := m["med"].(float64)
 			if !ok || m["count"] != nil && m["count"].(float64) == 0 {
 				t.Fatalf("%s: no median in the summary export (%v)", metric, m)
@@ -117,7 +117,7 @@ func TestSSEBenchMatchesLLM(t *testing.T) {
 	for _, f := range failures {
 		t.Error(f)
 	}
-	if n := len(sse.of("sse_event")); n != 40*(tokens+4) {
+	if n := len(sse.Of("sse_event")); n != 40*(tokens+4) {
 		// role chunk + tokens + finish chunk + usage chunk + [DONE]
 		t.Errorf("sse_event: %d, want %d", n, 40*(tokens+4))
 	}

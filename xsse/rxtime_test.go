@@ -41,7 +41,7 @@ export default function () {
   eq(keys, ['id', 'name', 'comment', 'data'], 'receivedAt is not enumerable');
 }
 `, "-e", "URL="+url)
-	lags, rx, ev := r.of("lag"), r.of("rx"), r.of("sse_event")
+	lags, rx, ev := r.Of("lag"), r.Of("rx"), r.Of("sse_event")
 	if len(lags) != n || len(rx) != n || len(ev) != n {
 		t.Fatalf("%d lags, %d receive times, %d sse_event samples; want %d each", len(lags), len(rx), len(ev), n)
 	}
@@ -104,7 +104,7 @@ export default function () {
 }
 `, "-e", "URL="+url)
 	got := map[string]float64{}
-	for _, s := range r.of("out") {
+	for _, s := range r.Of("out") {
 		got[s.Tags["what"]] = s.Value
 	}
 	t.Logf("arrival gap %.3f ms; the second handler ran %.3f ms after its event arrived", got["gap"], got["lag"])

@@ -51,7 +51,7 @@ export default function () {
   eq(res.headers['content-type'], undefined, 'exact-case header keys');
 }
 `, "-e", "URL="+url)
-	ev := r.of("sse_event")
+	ev := r.Of("sse_event")
 	if len(ev) != 4 {
 		t.Fatalf("sse_event: %d samples, want 4", len(ev))
 	}
@@ -66,10 +66,10 @@ export default function () {
 // checkHTTPSamples checks xk6-sse's http_* samples of one sse.open.
 func checkHTTPSamples(t *testing.T, r result, url, status string) {
 	t.Helper()
-	if n := len(r.of("http_reqs")); n != 1 {
+	if n := len(r.Of("http_reqs")); n != 1 {
 		t.Errorf("http_reqs: %d samples, want 1", n)
 	}
-	sending, dur := r.of("http_req_sending"), r.of("http_req_duration")
+	sending, dur := r.Of("http_req_sending"), r.Of("http_req_duration")
 	if len(sending) != 2 || len(dur) != 1 {
 		t.Fatalf("http_req_sending ×%d (want 2), http_req_duration ×%d (want 1)", len(sending), len(dur))
 	}
@@ -80,11 +80,11 @@ func checkHTTPSamples(t *testing.T, r result, url, status string) {
 		t.Errorf("the first http_req_sending is stamped at the request start: %v, then %v", sending[0].Time, sending[1].Time)
 	}
 	for _, m := range []string{"http_req_waiting", "http_req_receiving", "http_req_blocked", "http_req_connecting", "http_req_tls_handshaking", "http_req_failed"} {
-		if n := len(r.of(m)); n != 0 {
+		if n := len(r.Of(m)); n != 0 {
 			t.Errorf("%s: %d samples, want none", m, n)
 		}
 	}
-	for _, s := range append(append(r.of("http_reqs"), sending...), dur...) {
+	for _, s := range append(append(r.Of("http_reqs"), sending...), dur...) {
 		if s.Tags["url"] != url || s.Tags["status"] != status {
 			t.Errorf("%s tags %v: want url %q, status %q", s.Metric, s.Tags, url, status)
 		}
@@ -156,7 +156,7 @@ export default function () {
 }
 `, "-e", "URL="+url)
 	status := map[string]int{}
-	for _, s := range r.of("http_reqs") {
+	for _, s := range r.Of("http_reqs") {
 		status[s.Tags["status"]]++
 		if s.Tags["error_code"] != "" {
 			t.Errorf("xk6-sse sets no error_code tag: %v", s.Tags)
@@ -220,7 +220,7 @@ export default function () {
   ok(Date.now() - t0 < 5000, 'close ends the stream');
 }
 `, "-e", "URL="+url)
-	if n := len(r.of("sse_event")); n != 3 {
+	if n := len(r.Of("sse_event")); n != 3 {
 		t.Errorf("sse_event: %d, want 3", n)
 	}
 
@@ -325,8 +325,8 @@ import sse from 'k6/x/sse';
 sse.open('http://127.0.0.1:1/', () => {});
 export default function () {}
 `)
-	if r.code != 107 || !strings.Contains(r.stderr, "using sse in the init context is not supported") {
-		t.Errorf("init context: exit %d\n%s", r.code, lastLines(r.stderr, 5))
+	if r.Code != 107 || !strings.Contains(r.Stderr, "using sse in the init context is not supported") {
+		t.Errorf("init context: exit %d\n%s", r.Code, lastLines(r.Stderr, 5))
 	}
 }
 
@@ -375,7 +375,7 @@ export default function () {
 }
 `, "-e", "URL="+url)
 	tagged := 0
-	for _, s := range r.samples {
+	for _, s := range r.Samples {
 		if s.Tags["model"] == "m1" {
 			tagged++
 		}
@@ -452,15 +452,15 @@ export default function () {
 		if path == "/cut" {
 			wantErrors = 1 // one open, waiting after its error until the VU ends
 		}
-		if n := len(r.of("errors")); n != wantErrors {
+		if n := len(r.Of("errors")); n != wantErrors {
 			t.Errorf("%s: %d error events, want %d", path, n, wantErrors)
 		}
-		if warned := strings.Contains(r.stderr, "no 'error' handler called client.close()"); warned != (path == "/cut") {
-			t.Errorf("%s: warning printed: %v\n%s", path, warned, lastLines(r.stderr, 5))
+		if warned := strings.Contains(r.Stderr, "no 'error' handler called client.close()"); warned != (path == "/cut") {
+			t.Errorf("%s: warning printed: %v\n%s", path, warned, lastLines(r.Stderr, 5))
 		}
 		// As k6 (PushIfNotDone), the open cut by the VU's end emits nothing
 		// after it: no http_reqs, one http_req_sending.
-		if n, m := len(r.of("http_reqs")), len(r.of("http_req_sending")); n != 0 || m != 1 {
+		if n, m := len(r.Of("http_reqs")), len(r.Of("http_req_sending")); n != 0 || m != 1 {
 			t.Errorf("%s: %d http_reqs (want 0), %d http_req_sending (want 1)", path, n, m)
 		}
 	}
@@ -485,7 +485,7 @@ export default function () {
   eq(size, 5000, 'payload');
 }
 `, "-e", "URL="+withCreds, "--system-tags", "url,status,ip,scenario")
-	ev := r.of("sse_event")
+	ev := r.Of("sse_event")
 	if len(ev) != 1 {
 		t.Fatalf("sse_event: %d samples", len(ev))
 	}
@@ -496,10 +496,10 @@ export default function () {
 		}
 	}
 	var sent, received float64
-	for _, s := range r.of("data_sent") {
+	for _, s := range r.Of("data_sent") {
 		sent += s.Value
 	}
-	for _, s := range r.of("data_received") {
+	for _, s := range r.Of("data_received") {
 		received += s.Value
 	}
 	if sent < 50 || received < 5000 {
@@ -538,7 +538,7 @@ export default function () {
   ok(res.status === 0 && res.error.indexOf('x509') >= 0, 'an unknown CA fails the connection: ' + res.error);
 }
 `, "-e", "URL="+srv.URL)
-	if r.code != 0 {
-		t.Errorf("exit %d\n%s", r.code, lastLines(r.stderr, 5))
+	if r.Code != 0 {
+		t.Errorf("exit %d\n%s", r.Code, lastLines(r.Stderr, 5))
 	}
 }

@@ -140,7 +140,7 @@ export default function () {
   eq(again.timings.connecting, 0, 'reused connection: connecting 0');
   eq(again.timings.tls_handshaking, 0, 'reused connection: tls 0');
 }`, "-e", "BASE="+ts.URL)
-	reqs := r.of("http_reqs")
+	reqs := r.Of("http_reqs")
 	if len(reqs) != 2 {
 		t.Fatalf("%d http_reqs samples, want 2", len(reqs))
 	}
@@ -159,12 +159,12 @@ export default function () {
 	}
 	for _, m := range []string{"http_req_duration", "http_req_blocked", "http_req_connecting", "http_req_tls_handshaking",
 		"http_req_sending", "http_req_waiting", "http_req_receiving", "http_req_failed"} {
-		if n := len(r.of(m)); n != 2 {
+		if n := len(r.Of(m)); n != 2 {
 			t.Errorf("%d %s samples, want 2", n, m)
 		}
 	}
-	if !strings.Contains(r.stdout, "{ expected_response:true }") {
-		t.Errorf("summary lacks the expected_response line:\n%s", r.stdout)
+	if !strings.Contains(r.Stdout, "{ expected_response:true }") {
+		t.Errorf("summary lacks the expected_response line:\n%s", r.Stdout)
 	}
 }
 
@@ -281,7 +281,7 @@ export default function () {
   eq(thrown, '', 'a 500 never throws');
 }`, "-e", "BASE="+ts.URL)
 	byCode := map[string]sample{}
-	for _, s := range r.of("http_reqs") {
+	for _, s := range r.Of("http_reqs") {
 		byCode[s.Tags["error_code"]] = s
 	}
 	if s := byCode["1050"]; s.Tags["error"] != "request timeout" || s.Tags["status"] != "0" {
@@ -294,11 +294,11 @@ export default function () {
 		t.Errorf("404 sample tags %v", s.Tags)
 	}
 	// Parse errors emit nothing: 2 timeouts, 2 refused, 404, 503, 500.
-	if n := len(r.of("http_reqs")); n != 7 {
+	if n := len(r.Of("http_reqs")); n != 7 {
 		t.Errorf("%d http_reqs samples, want 7 (parse errors emit none)", n)
 	}
-	if !strings.Contains(r.stderr, `msg="Request Failed" error="Get \"http://127.0.0.1:1/\": dial tcp 127.0.0.1:1: connect: connection refused"`) {
-		t.Errorf("no Request Failed warning with Go's error:\n%s", r.stderr)
+	if !strings.Contains(r.Stderr, `msg="Request Failed" error="Get \"http://127.0.0.1:1/\": dial tcp 127.0.0.1:1: connect: connection refused"`) {
+		t.Errorf("no Request Failed warning with Go's error:\n%s", r.Stderr)
 	}
 }
 
@@ -320,14 +320,14 @@ export default function () {
   eq(res.status, 302, 'stopped after the default 10');
 }`, "-e", "BASE="+ts.URL)
 	// 4 hops + 2 hops + 1 + 11 = 18 samples, one per hop.
-	if n := len(r.of("http_reqs")); n != 18 {
+	if n := len(r.Of("http_reqs")); n != 18 {
 		t.Errorf("%d http_reqs samples, want 18 (one per hop)", n)
 	}
-	if !strings.Contains(r.stderr, "Stopped after 11 redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this") {
-		t.Errorf("no redirect-limit warning:\n%s", lastLines(r.stderr, 10))
+	if !strings.Contains(r.Stderr, "Stopped after 11 redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this") {
+		t.Errorf("no redirect-limit warning:\n%s", lastLines(r.Stderr, 10))
 	}
 	hops := map[string]int{}
-	for _, s := range r.of("http_reqs") {
+	for _, s := range r.Of("http_reqs") {
 		hops[s.Tags["url"]+" "+s.Tags["status"]]++
 	}
 	if hops[ts.URL+"/redirect/3 302"] != 2 || hops[ts.URL+"/redirect/2 302"] != 3 || hops[ts.URL+"/redirect/1 302"] != 2 || hops[ts.URL+"/echo 200"] != 2 {
@@ -375,8 +375,8 @@ func TestInitContext(t *testing.T) {
 		{`http.cookieJar()`, "Making cookie jars in the init context is not supported"},
 	} {
 		r := run(t, "import http from 'k6/http';\n"+tc.code+";\nexport default function () {}")
-		if r.code != 107 || !strings.Contains(r.stderr, tc.want) {
-			t.Errorf("%s: exit %d, want 107 with %q\n%s", tc.code, r.code, tc.want, lastLines(r.stderr, 5))
+		if r.Code != 107 || !strings.Contains(r.Stderr, tc.want) {
+			t.Errorf("%s: exit %d, want 107 with %q\n%s", tc.code, r.Code, tc.want, lastLines(r.Stderr, 5))
 		}
 	}
 	// What init code may use.
@@ -440,7 +440,7 @@ export default function () {
 	if peak != 2 {
 		t.Errorf("batchPerHost 2: peak %d requests in flight to one host, want 2", peak)
 	}
-	if n := len(r.of("http_reqs")); n != 15 {
+	if n := len(r.Of("http_reqs")); n != 15 {
 		t.Errorf("%d http_reqs, want 15", n)
 	}
 }
@@ -468,14 +468,14 @@ export default function () {
   try { http.expectedStatuses({ min: 1 }); } catch (e) { err = e.message; }
   eq(err, 'both min and max need to be integers for argument number 1', 'bad range');
 }`, "-e", "BASE="+ts.URL)
-	failed := r.of("http_req_failed")
+	failed := r.Of("http_req_failed")
 	if len(failed) != 4 {
 		t.Fatalf("%d http_req_failed samples, want 4 (none after setResponseCallback(null))", len(failed))
 	}
 	if failed[0].Value != 0 || failed[1].Value != 1 || failed[2].Value != 0 {
 		t.Errorf("http_req_failed values %v", failed)
 	}
-	reqs := r.of("http_reqs")
+	reqs := r.Of("http_reqs")
 	if got := reqs[2].Tags; got["name"] != "${}/status/${}" || got["url"] != "${}/status/${}" {
 		t.Errorf("http.url tags name=%q url=%q, want the template", got["name"], got["url"])
 	}
@@ -539,7 +539,7 @@ export default function () {
   const res = http.get('http://user:pass@' + __ENV.HOST + '/digest', { auth: 'digest' });
   eq([res.status, res.body], [200, 'digest ok'], 'digest');
 }`, "-e", "HOST="+host)
-	reqs := r.of("http_reqs")
+	reqs := r.Of("http_reqs")
 	if len(reqs) != 3 {
 		t.Fatalf("%d http_reqs, want 3 (basic, digest challenge, digest answer)", len(reqs))
 	}
@@ -573,7 +573,7 @@ export default function () {
   eq(res.ocsp.status, 'unknown', 'no stapled OCSP');
   ok(res.timings.tls_handshaking > 0, 'tls_handshaking');
 }`, "-e", "BASE="+srv.URL)
-	if tags := r.of("http_reqs")[0].Tags; tags["proto"] != "HTTP/2.0" || tags["tls_version"] != "tls1.3" {
+	if tags := r.Of("http_reqs")[0].Tags; tags["proto"] != "HTTP/2.0" || tags["tls_version"] != "tls1.3" {
 		t.Errorf("TLS tags %v", tags)
 	}
 	mustRun(t, `
@@ -617,8 +617,8 @@ export default function () {
 import http from 'k6/http';
 export const options = { iterations: 1, hosts: { 'a.test': 'not-an-ip' } };
 export default function () {}`)
-	if r.code != 104 || !strings.Contains(r.stderr, "hosts") {
-		t.Errorf("bad hosts option: exit %d, want 104\n%s", r.code, lastLines(r.stderr, 3))
+	if r.Code != 104 || !strings.Contains(r.Stderr, "hosts") {
+		t.Errorf("bad hosts option: exit %d, want 104\n%s", r.Code, lastLines(r.Stderr, 3))
 	}
 }
 
@@ -685,11 +685,11 @@ export default function () {
   ok(t.receiving >= 40 && t.receiving < 1000, 'receiving ' + t.receiving);
   ok(Math.abs(t.duration - t.sending - t.waiting - t.receiving) < 1e-9, 'duration');
 }`, "-e", "BASE="+srv.URL)
-	d := r.of("http_req_duration")
+	d := r.Of("http_req_duration")
 	if len(d) != 2 || d[0].Value > 50 || d[1].Value < 120 {
 		t.Errorf("http_req_duration per hop %v, want the redirect short and the last hop ≥ 140 ms", d)
 	}
-	w := r.of("http_req_waiting")
+	w := r.Of("http_req_waiting")
 	if len(w) != 2 || w[1].Value < 60 {
 		t.Errorf("http_req_waiting %v", w)
 	}
@@ -744,7 +744,7 @@ export default function () {
   eq(bad.error_code, 1701, 'corrupt body code');
   ok(bad.error.startsWith('error decompressing response body ('), 'corrupt body: ' + bad.error);
 }`, "-e", "BASE="+srv.URL)
-	if n := len(r.of("http_reqs")); n != 7 {
+	if n := len(r.Of("http_reqs")); n != 7 {
 		t.Errorf("%d http_reqs, want 7", n)
 	}
 }
