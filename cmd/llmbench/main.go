@@ -12,6 +12,9 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
+	"strconv"
+	"strings"
 	"syscall"
 
 	llm "github.com/llmbench/llmbench"
@@ -50,6 +53,17 @@ func main() {
 		}
 	}
 
+	// LLMBENCH_TRACE=FILE writes an execution trace of the whole process
+	// (go tool trace; -pprof=sched gives where goroutines waited to run);
+	// %p in FILE is the process id, for scripts that start several.
+	if p := strings.ReplaceAll(os.Getenv("LLMBENCH_TRACE"), "%p", strconv.Itoa(os.Getpid())); p != "" {
+		if f, err := os.Create(p); err == nil {
+			if err := trace.Start(f); err == nil {
+				defer trace.Stop()
+			}
+		}
+	}
+
 	wd, _ := os.Getwd()
 	// Installed as k6 (the k6-operator runs `k6` from PATH), it answers as k6.
 	code := cli.Main(context.Background(), cli.Env{
@@ -63,6 +77,7 @@ func main() {
 		Signals: sig,
 		Exit:    os.Exit,
 	}, mods, llm.GPUSource{})
-	pprof.StopCPUProfile()
+	pprof.StopCPUProfile() // os.Exit skips the defers
+	trace.Stop()
 	os.Exit(code)
 }
