@@ -258,6 +258,16 @@ func (rc reqCtx) classify(err error, fallback string) string {
 	return fallback
 }
 
+// failRead marks res failed by a stream read error: a line over the limit
+// is a malformed chunk; otherwise the VU's end, a timeout or a cut stream.
+func (rc reqCtx) failRead(res *Result, err error) {
+	code := ErrMalformedChunk
+	if !errors.Is(err, ErrLineTooLong) {
+		code = rc.classify(err, ErrStreamCut)
+	}
+	fail(res, code, fmt.Errorf("reading stream: %w", err))
+}
+
 func flatten(h http.Header) map[string]string {
 	m := make(map[string]string, len(h))
 	for k, v := range h {

@@ -204,13 +204,9 @@ func (c *Client) readResponsesStream(rc reqCtx, clk netx.Clock, body io.Reader, 
 			if err == io.EOF {
 				break
 			}
-			code := ErrMalformedChunk
-			if !errors.Is(err, ErrLineTooLong) {
-				code = rc.classify(err, ErrStreamCut)
-			}
 			res.Timing.End = now
 			p.finish(res)
-			fail(res, code, fmt.Errorf("reading stream: %w", err))
+			rc.failRead(res, err)
 			return
 		}
 		if len(ev.Data) == 0 {

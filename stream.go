@@ -1,7 +1,6 @@
 package llm
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -76,13 +75,9 @@ func (c *Client) readStream(rc reqCtx, clk netx.Clock, body io.Reader, res *Resu
 			if err == io.EOF {
 				break
 			}
-			code := ErrMalformedChunk
-			if !errors.Is(err, ErrLineTooLong) {
-				code = rc.classify(err, ErrStreamCut)
-			}
 			res.Timing.End = now
 			p.finish(res)
-			fail(res, code, fmt.Errorf("reading stream: %w", err))
+			rc.failRead(res, err)
 			return
 		}
 		if len(ev.Data) == 0 {
