@@ -38,18 +38,37 @@ const GCPercent = 400
 // limited processes keep Go's choice.
 const MinProcs = 2
 
+// ProcsPerCPU and SmallMachineCPUs: on a machine (or affinity mask) of at
+// most SmallMachineCPUs CPUs, llmbench runs ProcsPerCPU Ps per CPU. A GC
+// mark phase takes a quarter of the Ps for its background worker and puts
+// the allocating VU goroutines to assist; with as many Ps as CPUs, stream
+// goroutines woken during it wait in Go's run queue, on 2 CPUs for 20–30 ms
+// (bench/cmd/tracewaits on a run of bench/llm.sh ttft), longer than one
+// inter-token gap, so their first token is read with the second. With
+// twice the Ps the woken goroutine gets a P and the kernel interleaves the
+// threads at a finer grain: 200 streams × 20 ms ITL on 2 vCPUs, first-token
+// error p99.9 57–86 µs over 3 runs with 4 Ps against 13–20 ms in 2 of 5
+// runs with 2 (docs/benchmarks.md). On bigger machines a quarter of the
+// Ps leaves enough for the VUs, and more Ps would only add idle spinning.
+const (
+	ProcsPerCPU      = 2
+	SmallMachineCPUs = 4
+)
+
 // TuneRuntime sets the runtime up for steady timing, each setting only
 // when the environment (getenv) does not set it: GOGC to GCPercent;
 // GOMEMLIMIT to three quarters of the memory the process may use (the
 // machine's, or its cgroup's when lower), so that the larger heap goal gives
 // way before memory runs short (a quarter is left for stacks, buffers and
 // the rest of the machine; a lower limit would make the GC run back to back
-// for live heaps that fit); and GOMAXPROCS to MinProcs where affinity, not a
-// quota, limits the CPUs (self-health still counts the CPUs available).
+// for live heaps that fit); and GOMAXPROCS to ProcsPerCPU Ps per CPU on
+// small machines (at least MinProcs) unless a CPU quota limits the process
+// (self-health still counts the CPUs available).
 func TuneRuntime(getenv func(string) string) {
-	availableCores.Store(int64(runtime.GOMAXPROCS(0)))
-	if getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) < MinProcs && runtime.NumCPU() < MinProcs && !cpuQuota() {
-		runtime.GOMAXPROCS(MinProcs)
+	// Go's own choice, read once: a second call must not double the Ps again.
+	availableCores.CompareAndSwap(0, int64(runtime.GOMAXPROCS(0)))
+	if n := int(availableCores.Load()); getenv("GOMAXPROCS") == "" && n <= SmallMachineCPUs && !cpuQuota() {
+		runtime.GOMAXPROCS(max(MinProcs, n*ProcsPerCPU))
 	}
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(GCPercent)

@@ -17,13 +17,26 @@ import (
 func TestTuneRuntime(t *testing.T) {
 	prevPct := debug.SetGCPercent(100)
 	prevLim := debug.SetMemoryLimit(math.MaxInt64)
-	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLim) })
+	prevProcs := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLim); runtime.GOMAXPROCS(prevProcs) })
 
 	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 
 	TuneRuntime(env(nil))
 	if pct, lim := gcSettings(); pct != GCPercent || (memoryAvailable() > 0 && lim != memoryAvailable()/4*3) {
 		t.Errorf("GC percent %d, limit %d; want %d and three quarters of %d", pct, lim, GCPercent, memoryAvailable())
+	}
+	n := int(availableCores.Load())
+	want := n
+	if n <= SmallMachineCPUs && !cpuQuota() {
+		want = max(MinProcs, n*ProcsPerCPU)
+	}
+	if got := runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("GOMAXPROCS %d on %d CPUs, want %d", got, n, want)
+	}
+	TuneRuntime(env(nil)) // a second call changes nothing
+	if got := runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("after a second TuneRuntime: GOMAXPROCS %d, want %d", got, want)
 	}
 
 	debug.SetGCPercent(150)
