@@ -87,7 +87,7 @@ func TestServerUsageValidated(t *testing.T) {
 		{"fraction", `{"prompt_tokens":3,"completion_tokens":2.5}`, TokensFromChunks, "completion_tokens=2.5", 3, 2, 0},
 		{"missing", `{"prompt_tokens":3}`, TokensFromChunks, "completion_tokens=", 3, 2, 0},
 		{"bad prompt", `{"prompt_tokens":-1,"completion_tokens":5}`, TokensFromChunks, "prompt_tokens=-1", 0, 2, 0},
-		{"bad reasoning", `{"prompt_tokens":3,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":-7}}`, TokensFromChunks, "reasoning_tokens=-7", 3, 2, 0},
+		{"bad reasoning", `{"prompt_tokens":3,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":-7}}`, TokensFromChunks, "completion_tokens_details.reasoning_tokens=-7", 3, 2, 0},
 		{"reasoning", `{"prompt_tokens":3,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":4}}`, TokensFromUsage, "", 3, 5, 4},
 	}
 	for _, c := range cases {
@@ -208,5 +208,34 @@ func TestRedirectNotFollowed(t *testing.T) {
 	}
 	if n := leaked.Load(); n != 0 {
 		t.Errorf("the API key reached the other host %d times", n)
+	}
+}
+
+// TestResponsesUsageValidated: the Responses API's usage (input_tokens,
+// output_tokens) goes through the same validation as the chat API's: a
+// negative count is not used and the Result says why.
+func TestResponsesUsageValidated(t *testing.T) {
+	for _, c := range []struct {
+		name, usage, source, why string
+		input                    int
+	}{
+		{"valid", `{"input_tokens":3,"output_tokens":5}`, TokensFromUsage, "", 3},
+		{"negative", `{"input_tokens":3,"output_tokens":-5}`, TokensFromChunks, "output_tokens=-5", 3},
+		{"bad reasoning", `{"input_tokens":3,"output_tokens":5,"output_tokens_details":{"reasoning_tokens":"x"}}`, TokensFromChunks, `output_tokens_details.reasoning_tokens="x"`, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ts := hostile(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"hi there"}]}],"usage":` + c.usage + `}`))
+			})
+			r := newClient(t, Config{BaseURL: ts.URL}).Respond(context.Background(), []byte(`{"input":"hi"}`), RequestOptions{})
+			if !r.OK {
+				t.Fatalf("%s: %s", r.ErrorCode, r.Error)
+			}
+			if r.TokenSource != c.source || r.UsageError != c.why || r.InputTokens != c.input || r.OutputTokens < 0 {
+				t.Errorf("source %q why %q input %d output %d; want %q %q %d and a count ≥ 0",
+					r.TokenSource, r.UsageError, r.InputTokens, r.OutputTokens, c.source, c.why, c.input)
+			}
+		})
 	}
 }

@@ -103,9 +103,7 @@ func (c *Client) readResponses(rc reqCtx, clk netx.Clock, resp *http.Response, b
 type respParse struct {
 	content, reasoning []byte
 	reasoningEvents    int
-	usage              bool
-	in, out, reasonTok int
-	hasReasonTok       bool
+	usage              tokenUsage // usage.go: validated as the chat API's
 }
 
 // response reads a response object (the non-streaming body, or the
@@ -128,12 +126,7 @@ func (p *respParse) response(r gjson.Result, res *Result, withOutput bool) bool 
 		return false
 	}
 	if u := r.Get("usage"); u.IsObject() {
-		p.usage = true
-		p.in = int(u.Get("input_tokens").Int())
-		p.out = int(u.Get("output_tokens").Int())
-		if rt := u.Get("output_tokens_details.reasoning_tokens"); rt.Exists() {
-			p.reasonTok, p.hasReasonTok = int(rt.Int()), true
-		}
+		p.usage.read(u, responsesUsage)
 	}
 	switch r.Get("status").Str {
 	case "completed":
@@ -173,22 +166,11 @@ func (p *respParse) response(r gjson.Result, res *Result, withOutput bool) bool 
 	return true
 }
 
-// finish copies the text and token counts into res, as parse.finish does.
+// finish copies the text and token counts into res, as chunkState.finish does.
 func (p *respParse) finish(res *Result) {
 	res.Content = string(p.content)
 	res.ReasoningContent = string(p.reasoning)
-	if p.usage {
-		res.TokenSource = TokensFromUsage
-		res.InputTokens, res.OutputTokens = p.in, p.out
-		res.ReasoningTokens = p.reasoningEvents
-		if p.hasReasonTok {
-			res.ReasoningTokens = p.reasonTok
-		}
-		return
-	}
-	res.TokenSource = TokensFromChunks
-	res.OutputTokens = res.Timing.TokenChunks
-	res.ReasoningTokens = p.reasoningEvents
+	p.usage.apply(res, p.reasoningEvents)
 }
 
 // readResponsesStream reads a Responses event stream. The event's kind is

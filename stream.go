@@ -17,11 +17,7 @@ import (
 type chunkState struct {
 	content, reasoning []byte
 	reasoningChunks    int
-	usage              bool
-	prompt, completion int
-	usageReasoning     int
-	usageHasReasoning  bool
-	badUsage           string // why the last usage object was rejected (usage.go)
+	usage              tokenUsage // usage.go
 }
 
 // bstr views b as a string without copying; the string must not outlive
@@ -182,7 +178,7 @@ func (p *chunkState) chunk(m *chunkMembers, res *Result, msg string) (token, out
 		}
 	}
 	if u := m.usage; u.IsObject() {
-		p.readUsage(u)
+		p.usage.read(u, chatUsage)
 	}
 	m.choices.ForEach(func(_, ch gjson.Result) bool {
 		c := scanChoice(ch, msg)
@@ -271,23 +267,7 @@ func scanChoice(ch gjson.Result, msg string) (c choice) {
 func (p *chunkState) finish(res *Result) {
 	res.Content = string(p.content)
 	res.ReasoningContent = string(p.reasoning)
-	if p.usage && p.badUsage != "" { // invalid counts: fall back to chunks
-		res.UsageError = p.badUsage
-		res.InputTokens = p.prompt
-		p.usage = false
-	}
-	if p.usage {
-		res.TokenSource = TokensFromUsage
-		res.InputTokens, res.OutputTokens = p.prompt, p.completion
-		res.ReasoningTokens = p.reasoningChunks
-		if p.usageHasReasoning {
-			res.ReasoningTokens = p.usageReasoning
-		}
-		return
-	}
-	res.TokenSource = TokensFromChunks
-	res.OutputTokens = res.Timing.TokenChunks
-	res.ReasoningTokens = p.reasoningChunks
+	p.usage.apply(res, p.reasoningChunks)
 }
 
 // readJSON reads a non-streaming response. Its whole body arrives at once,

@@ -7,7 +7,7 @@ import (
 )
 
 // refChunk and refChunkError are the straightforward path-by-path parser the
-// single-pass one (parse.event) replaced for speed; the tests check that
+// single-pass one (chunkState.chunk) replaced for speed; the tests check that
 // both read every chunk the same way.
 func (p *chunkState) refChunk(s string, res *Result, msg string) (token, output bool) {
 	if res.ID == "" {
@@ -21,12 +21,7 @@ func (p *chunkState) refChunk(s string, res *Result, msg string) (token, output 
 		}
 	}
 	if u := gjson.Get(s, "usage"); u.IsObject() {
-		p.usage = true
-		p.prompt = int(u.Get("prompt_tokens").Int())
-		p.completion = int(u.Get("completion_tokens").Int())
-		if rt := u.Get("completion_tokens_details.reasoning_tokens"); rt.Exists() {
-			p.usageReasoning, p.usageHasReasoning = int(rt.Int()), true
-		}
+		p.usage.read(u, chatUsage) // the counts' validation is not what this reference checks
 	}
 	gjson.Get(s, "choices").ForEach(func(_, ch gjson.Result) bool {
 		d := ch.Get(msg)

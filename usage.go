@@ -30,29 +30,68 @@ func usageCount(v gjson.Result, required bool) (int, bool) {
 	return int(f), true
 }
 
-// readUsage reads a usage object. Each one replaces the previous (vLLM's
-// continuous usage repeats it on every chunk; the last one counts).
-// Invalid counts are not used: the output and reasoning counts then come
-// from the counted chunks, and badUsage says why.
-func (p *chunkState) readUsage(u gjson.Result) {
-	p.usage, p.badUsage = true, ""
-	var okP, okC bool
-	p.prompt, okP = usageCount(u.Get("prompt_tokens"), false)
-	p.completion, okC = usageCount(u.Get("completion_tokens"), true)
-	p.usageHasReasoning = false
+// usageNames are the members of a usage object: the chat and completions
+// APIs' (prompt_tokens, …) or the Responses API's (input_tokens, …).
+type usageNames struct{ in, out, reasoning string }
+
+var (
+	chatUsage      = usageNames{"prompt_tokens", "completion_tokens", "completion_tokens_details.reasoning_tokens"}
+	responsesUsage = usageNames{"input_tokens", "output_tokens", "output_tokens_details.reasoning_tokens"}
+)
+
+// tokenUsage is the last usage object a response gave, validated. Each one
+// replaces the previous (vLLM's continuous usage repeats it on every
+// chunk; the last one counts).
+type tokenUsage struct {
+	seen          bool
+	in, out       int
+	reasoning     int
+	haveReasoning bool
+	bad           string // why the counts were rejected ("" when valid)
+}
+
+// read validates the usage object u under the member names n. Invalid
+// counts are not used: the output and reasoning counts then come from the
+// counted chunks, and bad says why.
+func (t *tokenUsage) read(u gjson.Result, n usageNames) {
+	*t = tokenUsage{seen: true}
+	var okIn, okOut bool
+	t.in, okIn = usageCount(u.Get(n.in), false)
+	t.out, okOut = usageCount(u.Get(n.out), true)
 	okR := true
-	if rt := u.Get("completion_tokens_details.reasoning_tokens"); rt.Exists() && rt.Type != gjson.Null {
-		p.usageReasoning, okR = usageCount(rt, true)
-		p.usageHasReasoning = okR
+	if rt := u.Get(n.reasoning); rt.Exists() && rt.Type != gjson.Null {
+		t.reasoning, okR = usageCount(rt, true)
+		t.haveReasoning = okR
 	}
 	switch {
-	case !okC:
-		p.badUsage = fmt.Sprintf("completion_tokens=%.40s", u.Get("completion_tokens").Raw)
-	case !okP:
-		p.badUsage = fmt.Sprintf("prompt_tokens=%.40s", u.Get("prompt_tokens").Raw)
+	case !okOut:
+		t.bad = fmt.Sprintf("%s=%.40s", n.out, u.Get(n.out).Raw)
+	case !okIn:
+		t.bad = fmt.Sprintf("%s=%.40s", n.in, u.Get(n.in).Raw)
 	case !okR:
-		p.badUsage = fmt.Sprintf("reasoning_tokens=%.40s", u.Get("completion_tokens_details.reasoning_tokens").Raw)
+		t.bad = fmt.Sprintf("%s=%.40s", n.reasoning, u.Get(n.reasoning).Raw)
 	}
+}
+
+// apply sets res's token counts: the server's when its usage was valid,
+// else the counted chunks (and res.UsageError says why the usage was not
+// used). reasoningChunks is the count of reasoning chunks or events.
+func (t tokenUsage) apply(res *Result, reasoningChunks int) {
+	res.ReasoningTokens = reasoningChunks
+	if t.seen && t.bad == "" {
+		res.TokenSource = TokensFromUsage
+		res.InputTokens, res.OutputTokens = t.in, t.out
+		if t.haveReasoning {
+			res.ReasoningTokens = t.reasoning
+		}
+		return
+	}
+	if t.seen {
+		res.UsageError = t.bad
+		res.InputTokens = t.in
+	}
+	res.TokenSource = TokensFromChunks
+	res.OutputTokens = res.Timing.TokenChunks
 }
 
 // usageWarned makes the invalid-usage warning once per process.
