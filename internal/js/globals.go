@@ -17,7 +17,12 @@ import (
 func (v *VU) setGlobals() {
 	rt := v.rt
 	must(rt.Set("__VU", v.id))
-	must(rt.Set("__ITER", 0))
+	// __ITER is an accessor over v.curIter, so that starting an iteration
+	// sets a field rather than a global property; a script may still
+	// assign it (until the next iteration), as it may in k6.
+	get := rt.ToValue(func() int64 { return v.curIter })
+	set := rt.ToValue(func(n sobek.Value) { v.curIter = n.ToInteger() })
+	must(rt.GlobalObject().DefineAccessorProperty("__ITER", get, set, sobek.FLAG_FALSE, sobek.FLAG_TRUE))
 	must(rt.Set("__ENV", v.env))
 	if v.r.opts.CompatibilityMode != CompatBase {
 		must(rt.Set("global", rt.GlobalObject())) // extended mode only

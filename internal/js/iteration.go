@@ -100,7 +100,7 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 		}
 		st.Metadata = md
 	}
-	must(v.rt.Set("__ITER", v.iter))
+	v.curIter = v.iter
 	v.iter++
 	sc.iters++
 	v.ctx = ctx

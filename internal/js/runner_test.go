@@ -187,6 +187,40 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
+// TestInterruptWatchAcrossIterations: the watch that interrupts the
+// runtime outlives an iteration (one per context, not per iteration). A
+// context that ends between iterations must not interrupt a run under the
+// next context, and a context kept across iterations still interrupts the
+// one running when it ends.
+func TestInterruptWatchAcrossIterations(t *testing.T) {
+	e := load(t, "interrupt.js", nil)
+	v := e.newVU(t, 1)
+	def := scenario("default", "default")
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	for range 3 {
+		if err := v.RunOnce(ctx1, iteration(def)); err != nil {
+			t.Fatalf("RunOnce under ctx1: %v", err)
+		}
+	}
+	cancel1() // ends while no iteration runs: the kept watch fires now
+	time.Sleep(10 * time.Millisecond)
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	for range 3 {
+		if err := v.RunOnce(ctx2, iteration(def)); err != nil {
+			t.Fatalf("RunOnce under ctx2 after ctx1 ended between iterations: %v", err)
+		}
+	}
+	time.AfterFunc(20*time.Millisecond, cancel2)
+	err := v.RunOnce(ctx2, iteration(scenario("s", "busy")))
+	if !errors.Is(err, vu.ErrInterrupted) {
+		t.Fatalf("busy iteration under the kept ctx2 watch: RunOnce = %v, want ErrInterrupted", err)
+	}
+	if err := v.RunOnce(context.Background(), iteration(def)); err != nil {
+		t.Fatalf("RunOnce after the interrupt: %v", err)
+	}
+}
+
 func TestSetupTeardown(t *testing.T) {
 	e := load(t, "setup.js", nil)
 	if err := e.r.Setup(context.Background(), e.out); err != nil {

@@ -40,6 +40,7 @@ type VU struct {
 	requiring []string
 
 	iter      int64
+	curIter   int64 // __ITER
 	scen      map[*vu.Scenario]*scenarioCache
 	last      *scenarioCache
 	data      sobek.Value
@@ -48,6 +49,7 @@ type VU struct {
 
 	// Reused per iteration so RunOnce does not allocate closures.
 	runCtx      context.Context
+	watchStop   func() bool
 	interrupt   func()
 	interrupted chan struct{}
 	call        func() error
@@ -92,6 +94,9 @@ func (r *Runner) newVU(ctx context.Context, id uint64, out metrics.Emitter) (*VU
 // initVU gives v a fresh runtime and runs the init code in it.
 func (r *Runner) initVU(ctx context.Context, v *VU) error {
 	id := v.id
+	if v.rt != nil {
+		v.unwatch() // the old runtime's watch must not fire into the new one
+	}
 	v.ctx = ctx
 	v.rt = sobek.New()
 	v.rt.SetFieldNameMapper(fieldMapper{})
@@ -185,15 +190,17 @@ func (v *VU) importMeta(o *sobek.Object, m sobek.ModuleRecord) {
 // runJS runs first and the event loop under ctx: the runtime is
 // interrupted when ctx ends, timers are stopped and queued callbacks are
 // dropped afterwards.
+//
+// The watch that interrupts the runtime when ctx ends outlives the run: a
+// VU runs iteration after iteration under one context, and registering a
+// context.AfterFunc per iteration costs a child entry in the context's
+// map, a closure and a lock each time. It is replaced when the context
+// changes and removed once it has fired.
 func (v *VU) runJS(ctx context.Context, first func() error) error {
-	var stop func() bool
-	if ctx.Done() != nil {
-		v.runCtx = ctx
-		stop = context.AfterFunc(ctx, v.interrupt)
-	}
+	v.watch(ctx)
 	err := v.loop.run(ctx, first)
-	if stop != nil && !stop() {
-		<-v.interrupted
+	if v.watchStop != nil && ctx.Err() != nil {
+		v.unwatch() // it fired (or is firing): wait for it before clearing
 	}
 	if len(v.timers.active) > 0 {
 		var warn func(string, int64)
@@ -208,6 +215,34 @@ func (v *VU) runJS(ctx context.Context, first func() error) error {
 		err = ctx.Err()
 	}
 	return err
+}
+
+// watch makes ctx's end interrupt the runtime, keeping the watch of an
+// earlier run under the same context.
+func (v *VU) watch(ctx context.Context) {
+	if ctx == v.runCtx && v.watchStop != nil {
+		return
+	}
+	v.unwatch()
+	if ctx.Done() == nil {
+		return
+	}
+	v.runCtx = ctx
+	v.watchStop = context.AfterFunc(ctx, v.interrupt)
+}
+
+// unwatch removes the watch; when it has already fired it waits for the
+// interrupt to be delivered and clears it, so that it cannot reach a later
+// run.
+func (v *VU) unwatch() {
+	if v.watchStop == nil {
+		return
+	}
+	if !v.watchStop() {
+		<-v.interrupted
+		v.rt.ClearInterrupt()
+	}
+	v.watchStop, v.runCtx = nil, nil
 }
 
 func (v *VU) warnTimer(kind string, id int64) {
