@@ -53,7 +53,7 @@ func (i *instance) do(method string, u, body, params sobek.Value) sobek.Value {
 	if err != nil {
 		return i.parseFailure(st, r, err).toJS(rt)
 	}
-	res, err := i.sender(st).send(r)
+	res, err := i.syncSender(st).send(r)
 	if err != nil {
 		i.requestFailed(st, r, err)
 	}

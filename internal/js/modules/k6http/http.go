@@ -14,6 +14,7 @@ package k6http
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"sync"
 
 	"github.com/grafana/sobek"
@@ -49,6 +50,15 @@ type instance struct {
 	// turns http_req_failed and the expected_response tag off.
 	callback *expectedStatuses
 	tags     tagSetCache
+	ua       []string // see userAgent
+	sync     sender   // see syncSender
+	// lastURL is the last URL string parsed, with its parse and String()
+	// (read on the VU goroutine): scripts repeat their URLs, and a parsed
+	// URL is never modified.
+	lastURL struct {
+		raw, str string
+		u        *url.URL
+	}
 }
 
 // Exports implements modules.Instance.

@@ -36,6 +36,8 @@ type paramCookie struct {
 type request struct {
 	method string
 	url    *url.URL
+	// urlString is url.String().
+	urlString string
 	// rawURL is the URL as the script gave it (error responses).
 	rawURL string
 	// name is the name/url tag from params.tags.name or an http.url
@@ -100,7 +102,7 @@ func (i *instance) parseRequest(st *modules.State, method string, u, body, param
 	if opts.DiscardResponseBodies {
 		r.respType = respNone
 	}
-	if err := r.setURL(u); err != nil {
+	if err := r.setURL(u, i); err != nil {
 		return r, err
 	}
 	if err := i.setBody(r, body); err != nil {
@@ -122,7 +124,8 @@ func (i *instance) parseRequest(st *modules.State, method string, u, body, param
 	return r, nil
 }
 
-func (r *request) setURL(v sobek.Value) error {
+// setURL reads the URL argument; c (may be nil) caches the last parse.
+func (r *request) setURL(v sobek.Value, c *instance) error {
 	var s string
 	switch x := v.Export().(type) {
 	case string:
@@ -137,11 +140,18 @@ func (r *request) setURL(v sobek.Value) error {
 		return &parseError{code: 1020, err: fmt.Errorf("invalid URL: '#%v'", x)}
 	}
 	r.rawURL = s
+	if c != nil && c.lastURL.u != nil && c.lastURL.raw == s {
+		r.url, r.urlString = c.lastURL.u, c.lastURL.str
+		return nil
+	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return &parseError{code: 1020, err: fmt.Errorf("invalid URL: %w", err)}
 	}
-	r.url = u
+	r.url, r.urlString = u, u.String()
+	if c != nil {
+		c.lastURL.raw, c.lastURL.str, c.lastURL.u = s, r.urlString, u
+	}
 	return nil
 }
 

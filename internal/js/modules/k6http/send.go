@@ -33,14 +33,30 @@ type sender struct {
 	out    metrics.Emitter
 	tags   *metrics.TagSet
 	md     map[string]string
-	sys    func(string) bool
+	sys    *modules.State // SystemTagEnabled only (its tags are fixed)
 	m      *httpMetrics
 	logger *slog.Logger
 	cache  *tagSetCache
+	// ua is the User-Agent header's value, []string{opts.UserAgent}.
+	ua []string
 }
 
 func (i *instance) sender(st *modules.State) *sender {
-	return &sender{
+	s := &sender{}
+	i.fillSender(s, st)
+	return s
+}
+
+// syncSender is the instance's sender for requests on the VU goroutine,
+// refilled per request instead of allocated: the VU waits for them, so
+// nothing holds it afterwards.
+func (i *instance) syncSender(st *modules.State) *sender {
+	i.fillSender(&i.sync, st)
+	return &i.sync
+}
+
+func (i *instance) fillSender(s *sender, st *modules.State) {
+	*s = sender{
 		ctx:    i.vu.Context(),
 		tr:     st.Net.Transport(),
 		jar:    st.Net.Jar(),
@@ -48,11 +64,20 @@ func (i *instance) sender(st *modules.State) *sender {
 		out:    st.Out,
 		tags:   st.Tags(),
 		md:     st.Metadata,
-		sys:    st.SystemTagEnabled,
+		sys:    st,
 		m:      i.metrics(st),
 		logger: st.Logger,
 		cache:  &i.tags,
+		ua:     i.userAgent(st.Net.Options().UserAgent),
 	}
+}
+
+// userAgent returns the User-Agent header value for ua, built once.
+func (i *instance) userAgent(ua string) []string {
+	if len(i.ua) != 1 || i.ua[0] != ua {
+		i.ua = []string{ua}
+	}
+	return i.ua
 }
 
 // hopTrace records one hop's httptrace instants as offsets from start
@@ -63,30 +88,64 @@ type hopTrace struct {
 	wrote, firstByte                                         atomic.Int64
 	reused                                                   atomic.Bool
 	remote                                                   atomic.Pointer[net.TCPAddr]
-	trace                                                    *httptrace.ClientTrace
+	trace                                                    httptrace.ClientTrace
 }
 
-func newHopTrace() *hopTrace {
-	h := &hopTrace{start: time.Now()}
-	since := func() int64 { return int64(time.Since(h.start)) + 1 } // 0 means "not seen"
-	set := func(a *atomic.Int64) { a.CompareAndSwap(0, since()) }
-	h.trace = &httptrace.ClientTrace{
-		GetConn: func(string) { set(&h.getConn) },
+// hopTraces recycles hop traces: their callbacks are closures over the
+// trace, built once rather than per request.
+var hopTraces = sync.Pool{New: func() any {
+	h := &hopTrace{}
+	h.trace = httptrace.ClientTrace{
+		GetConn: func(string) { h.mark(&h.getConn) },
 		GotConn: func(i httptrace.GotConnInfo) {
-			set(&h.gotConn)
+			h.mark(&h.gotConn)
 			h.reused.Store(i.Reused)
 			if a, ok := i.Conn.RemoteAddr().(*net.TCPAddr); ok {
 				h.remote.Store(a)
 			}
 		},
-		ConnectStart:         func(string, string) { set(&h.connStart) },
-		ConnectDone:          func(_, _ string, err error) { set(&h.connDone) },
-		TLSHandshakeStart:    func() { set(&h.tlsStart) },
-		TLSHandshakeDone:     func(tls.ConnectionState, error) { set(&h.tlsDone) },
-		WroteRequest:         func(httptrace.WroteRequestInfo) { set(&h.wrote) },
-		GotFirstResponseByte: func() { set(&h.firstByte) },
+		ConnectStart:         func(string, string) { h.mark(&h.connStart) },
+		ConnectDone:          func(_, _ string, err error) { h.mark(&h.connDone) },
+		TLSHandshakeStart:    func() { h.mark(&h.tlsStart) },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { h.mark(&h.tlsDone) },
+		WroteRequest:         func(httptrace.WroteRequestInfo) { h.mark(&h.wrote) },
+		GotFirstResponseByte: func() { h.mark(&h.firstByte) },
 	}
 	return h
+}}
+
+// newHopTrace starts a hop's trace now.
+func newHopTrace() *hopTrace {
+	h := hopTraces.Get().(*hopTrace)
+	h.start = time.Now()
+	return h
+}
+
+// mark records the first time an instant is seen (0 means "not seen").
+func (h *hopTrace) mark(a *atomic.Int64) {
+	a.CompareAndSwap(0, int64(time.Since(h.start))+1)
+}
+
+// release recycles h once no callback can fire any more: the hop reused a
+// connection (no dial or handshake may still report), wrote its request
+// and read its response. Any other trace is left to the GC, since the
+// transport may still call it (a dial that outlives a timeout, a write
+// that completes after an early response).
+func (h *hopTrace) release() {
+	if !h.reused.Load() || h.wrote.Load() == 0 || h.firstByte.Load() == 0 {
+		return
+	}
+	h.getConn.Store(0)
+	h.gotConn.Store(0)
+	h.connStart.Store(0)
+	h.connDone.Store(0)
+	h.tlsStart.Store(0)
+	h.tlsDone.Store(0)
+	h.wrote.Store(0)
+	h.firstByte.Store(0)
+	h.reused.Store(false)
+	h.remote.Store(nil)
+	hopTraces.Put(h)
 }
 
 // timings computes k6's timings (ms) with finish as the hop's end.
@@ -136,7 +195,7 @@ func (s *sender) send(r *request) (*Response, error) {
 		jar = r.jar
 	}
 	res := &Response{respType: r.respType, req: r, ua: s.opts.UserAgent}
-	res.URL = r.url.String()
+	res.URL = r.urlString
 
 	method, u, body, hasBody := r.method, r.url, r.body, r.hasBody
 	var prev *url.URL
@@ -180,6 +239,7 @@ func (s *sender) send(r *request) (*Response, error) {
 			if auth, ok := digestAuth(resp.Header.Get("WWW-Authenticate"), method, u); ok {
 				drain(resp.Body)
 				s.emitHop(r, h, time.Now(), method, u, resp, nil, true)
+				h.release()
 				res.digest = auth
 				digestDone = true
 				continue
@@ -194,6 +254,7 @@ func (s *sender) send(r *request) (*Response, error) {
 				}
 				drain(resp.Body)
 				s.emitHop(r, h, time.Now(), method, u, resp, nil, false)
+				h.release()
 				hops++
 				if resp.StatusCode <= 303 && method != http.MethodGet && method != http.MethodHead {
 					method, body, hasBody = http.MethodGet, nil, false
@@ -206,7 +267,9 @@ func (s *sender) send(r *request) (*Response, error) {
 				s.logger.Warn(fmt.Sprintf("Stopped after %d redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this", hops+1), "url", res.URL)
 			}
 		}
-		return s.finish(r, res, h, method, u, resp)
+		res, err := s.finish(r, res, h, method, u, resp)
+		h.release()
+		return res, err
 	}
 }
 
@@ -238,7 +301,7 @@ func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method s
 	if hasBody {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, h.trace), method, "", rd)
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, &h.trace), method, "", rd)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +310,7 @@ func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method s
 		req.Body, req.GetBody = nil, nil
 	}
 	if ua := s.opts.UserAgent; ua != "" {
-		req.Header.Set("User-Agent", ua)
+		req.Header["User-Agent"] = s.ua // shared: net/http never modifies it
 	} else {
 		req.Header["User-Agent"] = []string{""} // Go sends none for an empty value
 	}
@@ -311,7 +374,7 @@ func (s *sender) finish(r *request, res *Response, h *hopTrace, method string, u
 	if r.respType == respNone {
 		_, err = io.Copy(io.Discard, resp.Body)
 	} else {
-		raw, err = io.ReadAll(resp.Body)
+		raw, err = readBody(resp.Body, resp.ContentLength)
 	}
 	resp.Body.Close()
 	end := time.Now()
@@ -354,6 +417,29 @@ func (s *sender) finish(r *request, res *Response, h *hopTrace, method string, u
 		return res, hopErr
 	}
 	return res, nil
+}
+
+// readBody reads b to its end. A declared length (up to 1 MiB; a server
+// may lie) sizes the buffer, so that a small body costs one small
+// allocation rather than io.ReadAll's 512 bytes and growth.
+func readBody(b io.Reader, length int64) ([]byte, error) {
+	if length < 0 || length > 1<<20 {
+		return io.ReadAll(b)
+	}
+	buf := make([]byte, 0, length+1) // +1: the read that sees EOF needs room
+	for {
+		n, err := b.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // longer than declared: grow
+		}
+	}
 }
 
 // fail fills res for a transport error on a hop and emits that hop.
@@ -400,13 +486,23 @@ type hopTags struct {
 // tagSetCache maps hopTags to tag sets (bounded; shared by the VU's
 // goroutines).
 type tagSetCache struct {
-	mu sync.Mutex
-	m  map[hopTags]*metrics.TagSet
+	mu      sync.Mutex
+	m       map[hopTags]*metrics.TagSet
+	lastKey hopTags
+	last    *metrics.TagSet
 }
 
 func (c *tagSetCache) get(k hopTags, build func() *metrics.TagSet) *metrics.TagSet {
 	c.mu.Lock()
+	if c.last != nil && c.lastKey == k { // a VU mostly repeats its last request
+		t := c.last
+		c.mu.Unlock()
+		return t
+	}
 	t, ok := c.m[k]
+	if ok {
+		c.last, c.lastKey = t, k
+	}
 	c.mu.Unlock()
 	if ok {
 		return t
@@ -424,10 +520,14 @@ func (c *tagSetCache) get(k hopTags, build func() *metrics.TagSet) *metrics.TagS
 // emitHop emits one hop's samples at end.
 func (s *sender) emitHop(r *request, h *hopTrace, end time.Time, method string, u *url.URL, resp *http.Response, err error, forceExpected bool) {
 	t := h.timings(end)
-	sys := s.sys
+	sys := s.sys.SystemTagEnabled
 	k := hopTags{base: s.tags, name: r.name, method: method}
 	if k.name == "" {
-		k.name = maskURL(u)
+		if u == r.url && u.User == nil {
+			k.name = r.urlString
+		} else {
+			k.name = maskURL(u)
+		}
 	}
 	status := 0
 	if resp != nil {
@@ -439,7 +539,7 @@ func (s *sender) emitHop(r *request, h *hopTrace, end time.Time, method string, 
 			k.tls = netx.TLSVersionName(resp.TLS.Version)
 		}
 	}
-	k.status = strconv.Itoa(status)
+	k.status = statusTag(status)
 	if err != nil {
 		code, msg := classify(err)
 		k.hasErr, k.errMsg, k.errCode = true, msg, strconv.Itoa(code)
@@ -507,6 +607,22 @@ func (s *sender) emitHop(r *request, h *hopTrace, end time.Time, method string, 
 }
 
 // maskURL is the URL with credentials masked, as k6 tags it.
+// statusTags are the status tag values of the codes servers send.
+var statusTags = func() (t [600]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
+
+// statusTag is strconv.Itoa(status) without allocating for 0–599.
+func statusTag(status int) string {
+	if status >= 0 && status < len(statusTags) {
+		return statusTags[status]
+	}
+	return strconv.Itoa(status)
+}
+
 func maskURL(u *url.URL) string {
 	if u.User == nil {
 		return u.String()
