@@ -94,7 +94,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		rt = netx.New(nil).Transport()
+		n := netx.New(nil)
+		n.WantReceiveStamps() // the stream readers time chunks to the packet
+		rt = n.Transport()
 	}
 	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: &http.Client{Transport: rt, CheckRedirect: refuseRedirect}}
 	if cfg.Model != "" {

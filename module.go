@@ -27,6 +27,9 @@ type module struct{}
 // the init environment's registry (idempotent across VUs).
 func (module) NewInstance(v modules.VU) (modules.Instance, error) {
 	inst := &instance{vu: v}
+	if env := v.InitEnv(); env != nil && env.Net != nil {
+		env.Net.WantReceiveStamps() // before any request: TTFT and ITL are timed to the packet
+	}
 	if env := v.InitEnv(); env != nil && env.Registry != nil {
 		m, err := RegisterMetrics(env.Registry)
 		if err != nil {
@@ -72,6 +75,7 @@ func (i *instance) construct(call sobek.ConstructorCall) *sobek.Object {
 	// The client borrows the VU's network handle: made in init code or in
 	// every iteration, it sends on the VU's connections.
 	if n := i.vuNet(); n != nil {
+		n.WantReceiveStamps()
 		opts.cfg.Transport = n.Transport()
 	}
 	c, err := NewClient(opts.cfg)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/llmbench/llmbench/internal/js/modules/modulestest"
 	"github.com/llmbench/llmbench/internal/mock"
+	"github.com/llmbench/llmbench/internal/netx"
 )
 
 // loadModule runs init (the module instance and `llm` global) on a
@@ -22,6 +23,21 @@ func loadModule(t *testing.T) *modulestest.VU {
 		t.Fatal("llm_ttft not registered in init")
 	}
 	return v
+}
+
+// TestModuleAsksForReceiveStamps: importing k6/x/llm makes the VU's
+// connections keep kernel receive stamps (a k6/http-only VU does not).
+func TestModuleAsksForReceiveStamps(t *testing.T) {
+	v := modulestest.New(t)
+	n := netx.New(nil)
+	v.Init.Net = n
+	if n.ReceiveStamps() {
+		t.Fatal("a new handle stamps before any module asked")
+	}
+	v.Load(t, New(), "llm")
+	if !n.ReceiveStamps() {
+		t.Error("k6/x/llm's instance did not ask the VU's handle for receive stamps")
+	}
 }
 
 func TestModuleChat(t *testing.T) {

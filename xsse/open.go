@@ -117,6 +117,7 @@ func parseParams(rt *sobek.Runtime, st *modules.State, args []sobek.Value) (*ope
 // counts and receive stamps apply), a clone of the VU's TLS settings, but
 // HTTP/1.1 only, and keep-alive off when either reuse option is set.
 func transport(n *netx.VU) *http.Transport {
+	n.WantReceiveStamps()
 	tr := n.Transport().Clone()
 	tr.ForceAttemptHTTP2 = false
 	tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmbench/llmbench/internal/js/modules/modulestest"
+	"github.com/llmbench/llmbench/internal/netx"
+	"github.com/llmbench/llmbench/xsse"
 )
 
 // Every expected value below comes from the reference (k6-http.md §13,
@@ -540,5 +544,17 @@ export default function () {
 `, "-e", "URL="+srv.URL)
 	if r.Code != 0 {
 		t.Errorf("exit %d\n%s", r.Code, lastLines(r.Stderr, 5))
+	}
+}
+
+// TestModuleAsksForReceiveStamps: importing k6/x/sse makes the VU's
+// connections keep kernel receive stamps, so events carry receivedAt.
+func TestModuleAsksForReceiveStamps(t *testing.T) {
+	v := modulestest.New(t)
+	n := netx.New(nil)
+	v.Init.Net = n
+	v.Load(t, xsse.New(), "sse")
+	if !n.ReceiveStamps() {
+		t.Error("k6/x/sse's instance did not ask the VU's handle for receive stamps")
 	}
 }

@@ -47,6 +47,9 @@ func New() *Module { return &Module{} }
 // (idempotent) and builds one VU's sse object.
 func (*Module) NewInstance(v modules.VU) (modules.Instance, error) {
 	i := &instance{vu: v}
+	if env := v.InitEnv(); env != nil && env.Net != nil {
+		env.Net.WantReceiveStamps() // before any request: events carry their packet's arrival
+	}
 	if env := v.InitEnv(); env != nil && env.Registry != nil {
 		m, err := registerMetrics(env.Registry)
 		if err != nil {

@@ -31,8 +31,8 @@ func TestRxConnStampsArrival(t *testing.T) {
 		wrote <- time.Now()
 		time.Sleep(time.Second)
 	}()
-	keepStampsOn()
 	v := New(nil)
+	v.WantReceiveStamps()
 	c, err := v.dial(context.Background(), "tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +65,50 @@ func TestRxConnStampsArrival(t *testing.T) {
 	rc.Close()
 	if _, err := rc.Read(buf); err == nil {
 		t.Error("read on a closed connection: no error")
+	}
+}
+
+// TestReceiveStampsAreOptIn: a handle reads with read(2) until a module
+// asks for stamps, then stamps the connections it dials, unless the
+// options refuse them.
+func TestReceiveStampsAreOptIn(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("receive timestamps are Linux-only")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	stamped := func(v *VU) bool {
+		c, err := v.dial(context.Background(), "tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return ConnOf(c).Stamped()
+	}
+	v := New(nil)
+	if stamped(v) {
+		t.Error("a handle nobody asked for stamps dialled a stamped connection")
+	}
+	v.WantReceiveStamps()
+	if !stamped(v) {
+		t.Error("after WantReceiveStamps: connection not stamped")
+	}
+	off := New(&Options{NoReceiveStamps: true})
+	off.WantReceiveStamps()
+	if stamped(off) {
+		t.Error("NoReceiveStamps: connection stamped")
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,6 +37,9 @@ type VU struct {
 
 	jarMu sync.Mutex
 	jar   http.CookieJar
+
+	// stamps is set by WantReceiveStamps.
+	stamps atomic.Bool
 }
 
 // New returns a VU handle with opts (nil: the defaults). Nothing is
@@ -49,6 +53,25 @@ func New(opts *Options) *VU {
 
 // Options returns the options the handle was made with. Do not modify.
 func (v *VU) Options() *Options { return v.opts }
+
+// WantReceiveStamps makes the connections the handle dials from now on
+// keep kernel receive stamps (see Conn), unless Options.NoReceiveStamps
+// refuses them. Modules that time events to the packet (k6/x/llm,
+// k6/x/sse) ask for them when their instance is made, in the VU's init
+// code, so before any request; a VU whose script only uses k6/http, which
+// times with httptrace, reads with read(2) and keeps the kernel from
+// timestamping every packet of the machine for it.
+func (v *VU) WantReceiveStamps() {
+	if v.opts.NoReceiveStamps || v.stamps.Load() {
+		return
+	}
+	keepStampsOn()
+	v.stamps.Store(true)
+}
+
+// ReceiveStamps reports whether connections dialled now keep receive
+// stamps.
+func (v *VU) ReceiveStamps() bool { return v.stamps.Load() }
 
 // Transport returns the VU's HTTP transport, built on first use. Every
 // module of the VU must send through it.
@@ -68,7 +91,6 @@ func (v *VU) build() {
 	if idle < minIdlePerHost {
 		idle = minIdlePerHost
 	}
-	keepStampsOn()
 	v.tr = &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           v.dial,
@@ -167,7 +189,7 @@ func (v *VU) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 		return nil, err
 	}
 	conn := &Conn{Conn: c, counters: &v.Counters}
-	if tc, ok := c.(*net.TCPConn); ok && !v.opts.NoReceiveStamps {
+	if tc, ok := c.(*net.TCPConn); ok && v.stamps.Load() {
 		conn.rx = newRxReader(tc)
 	}
 	return conn, nil

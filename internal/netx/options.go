@@ -43,7 +43,8 @@ type Options struct {
 	BlacklistIPs    []*net.IPNet
 	BlockHostnames  []string // lower case; a leading '*' matches any prefix
 	DNS             *Resolver
-	// NoReceiveStamps reads connections with read(2) instead of recvmsg.
+	// NoReceiveStamps reads connections with read(2) instead of recvmsg
+	// even when a module asks for stamps (VU.WantReceiveStamps).
 	NoReceiveStamps bool
 }
 
