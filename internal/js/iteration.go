@@ -103,6 +103,7 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 	v.curIter = v.iter
 	v.iter++
 	sc.iters++
+	ctx = v.ownContext(ctx)
 	v.ctx = ctx
 	v.callFn = sc.fn
 	v.net.ResetJar()
@@ -140,6 +141,22 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 		return &vu.ScriptError{Err: serr}
 	}
 	return nil
+}
+
+// ownContext returns the VU's own child of the executor's context, made
+// once per context: all VUs of a scenario iterate under one context, and
+// every request's timeout context registers with its parent, so without a
+// child per VU they would all take one lock and share one map of children.
+func (v *VU) ownContext(parent context.Context) context.Context {
+	if parent == v.ownParent && v.own != nil {
+		return v.own
+	}
+	if v.ownCancel != nil {
+		v.ownCancel()
+	}
+	v.ownParent = parent
+	v.own, v.ownCancel = context.WithCancel(parent)
+	return v.own
 }
 
 // emitNetwork emits the wire bytes the VU's handle counted since the last

@@ -221,6 +221,37 @@ func TestInterruptWatchAcrossIterations(t *testing.T) {
 	}
 }
 
+// TestVUsIterateUnderTheirOwnContext: VUs iterating under one executor
+// context each get a child of it, made once (so that their requests'
+// contexts do not all register with the shared one), and cancelling the
+// executor's context still ends them.
+func TestVUsIterateUnderTheirOwnContext(t *testing.T) {
+	e := load(t, "interrupt.js", nil)
+	v1, v2 := e.newVU(t, 1), e.newVU(t, 2)
+	parent, cancel := context.WithCancel(context.Background())
+	def := scenario("default", "default")
+	var seen []context.Context
+	for range 2 {
+		for _, v := range []*VU{v1, v2} {
+			if err := v.RunOnce(parent, iteration(def)); err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, v.Context())
+		}
+	}
+	if seen[0] == parent || seen[0] == seen[1] || seen[0] != seen[2] || seen[1] != seen[3] {
+		t.Fatalf("contexts: want one child per VU, kept across iterations; got %v", seen)
+	}
+	cancel()
+	for i, c := range seen[:2] {
+		select {
+		case <-c.Done():
+		case <-time.After(time.Second):
+			t.Errorf("VU %d's context not cancelled with the executor's", i+1)
+		}
+	}
+}
+
 func TestSetupTeardown(t *testing.T) {
 	e := load(t, "setup.js", nil)
 	if err := e.r.Setup(context.Background(), e.out); err != nil {

@@ -48,12 +48,16 @@ type VU struct {
 	broken    bool
 
 	// Reused per iteration so RunOnce does not allocate closures.
-	runCtx      context.Context
-	watchStop   func() bool
-	interrupt   func()
-	interrupted chan struct{}
-	call        func() error
-	callFn      sobek.Callable
+	runCtx    context.Context
+	watchStop func() bool
+	// own is the VU's child of ownParent, the executor's context (see
+	// ownContext).
+	own, ownParent context.Context
+	ownCancel      context.CancelFunc
+	interrupt      func()
+	interrupted    chan struct{}
+	call           func() error
+	callFn         sobek.Callable
 }
 
 var (
