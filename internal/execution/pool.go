@@ -42,7 +42,11 @@ func (p *pool) Get(ctx context.Context) (vu.VU, error) {
 // New initialises one more VU with the next id.
 func (p *pool) New(ctx context.Context) (vu.VU, error) {
 	id := p.nextID.Add(1)
-	v, err := p.runner.NewVU(ctx, id, p.out)
+	out := p.out
+	if sh, ok := out.(metrics.Sharded); ok {
+		out = sh.For(id) // its own shard: VUs on other cores take other locks
+	}
+	v, err := p.runner.NewVU(ctx, id, out)
 	if err != nil {
 		return nil, fmt.Errorf("initialising VU %d: %w", id, err)
 	}

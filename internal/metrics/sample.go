@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -45,38 +46,83 @@ type Source interface {
 
 // Buffer is an Emitter that appends batches under a short mutex; a consumer
 // takes everything collected so far with Swap. No channel send can stall a VU.
-// It is safe for concurrent use.
+// It is safe for concurrent use; the zero value is ready.
+//
+// It is sharded: For(id) gives VU id an Emitter on one of a few shards,
+// each with its own mutex and storage on its own cache lines, so that VUs
+// running on different cores do not all take one lock per request. Emit
+// itself uses the first shard. Swap gathers the shards; batches keep their
+// order within a shard (a VU's order), not across shards, which no
+// consumer needs (every sample carries its time).
 type Buffer struct {
+	once   sync.Once
+	shards []bufferShard
+}
+
+// bufferShard is one shard, padded to its own cache lines.
+type bufferShard struct {
 	mu      sync.Mutex
 	batches []Batch
 	closed  bool
+	_       [64]byte
 }
 
-// Emit appends b. After Close, batches are dropped.
-func (b *Buffer) Emit(batch Batch) {
-	b.mu.Lock()
-	if !b.closed {
-		b.batches = append(b.batches, batch)
+// Emit appends batch to the shard. After Close, batches are dropped.
+func (s *bufferShard) Emit(batch Batch) {
+	s.mu.Lock()
+	if !s.closed {
+		s.batches = append(s.batches, batch)
 	}
-	b.mu.Unlock()
+	s.mu.Unlock()
 }
 
-// Swap returns the batches collected since the last call, replacing the
-// buffer's storage with spare (which may be nil; its contents are discarded),
-// so a consumer can recycle slices.
+// bufferShards is the number of shards: a few per P.
+func bufferShards() int { return min(4*runtime.GOMAXPROCS(0), 256) }
+
+func (b *Buffer) init() { b.shards = make([]bufferShard, bufferShards()) }
+
+// Emit appends batch. After Close, batches are dropped.
+func (b *Buffer) Emit(batch Batch) {
+	b.once.Do(b.init)
+	b.shards[0].Emit(batch)
+}
+
+// For returns the Emitter VU id should use: one shard of b.
+func (b *Buffer) For(id uint64) Emitter {
+	b.once.Do(b.init)
+	return &b.shards[id%uint64(len(b.shards))]
+}
+
+// Swap returns the batches collected since the last call, appended to
+// spare[:0] (which may be nil), so a consumer can recycle slices.
 func (b *Buffer) Swap(spare []Batch) []Batch {
-	b.mu.Lock()
-	out := b.batches
-	b.batches = spare[:0]
-	b.mu.Unlock()
+	b.once.Do(b.init)
+	out := spare[:0]
+	for i := range b.shards {
+		s := &b.shards[i]
+		s.mu.Lock()
+		out = append(out, s.batches...)
+		clear(s.batches) // drop the references the shard's storage held
+		s.batches = s.batches[:0]
+		s.mu.Unlock()
+	}
 	return out
 }
 
 // Close makes later Emits drop their batches.
 func (b *Buffer) Close() {
-	b.mu.Lock()
-	b.closed = true
-	b.mu.Unlock()
+	b.once.Do(b.init)
+	for i := range b.shards {
+		s := &b.shards[i]
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+	}
+}
+
+// Sharded is an Emitter that gives each VU its own Emitter (Buffer).
+type Sharded interface {
+	For(id uint64) Emitter
 }
 
 // D converts a duration to k6's float milliseconds.
