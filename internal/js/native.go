@@ -72,52 +72,149 @@ func (m *nativeRecord) Instantiate(rt *sobek.Runtime) (sobek.CyclicModuleInstanc
 		m.names = names
 	}
 	m.mu.Unlock()
-	return &nativeInstance{vals: vals}, nil
+	return vals, nil
 }
 
-// exportValues converts a module's exports to JS once: with only Named,
-// default is an object holding them; with only Default, the names are its
-// own keys.
-func exportValues(rt *sobek.Runtime, ex modules.Exports) (map[string]sobek.Value, []string) {
-	vals := make(map[string]sobek.Value, len(ex.Named)+1)
+// exportValues returns the module instance's binding values and the sorted
+// export names ("default" last): with only Named, default is an object
+// holding them; with only Default, the names are its own keys.
+//
+// Named exports are converted to JS when first read, and the default
+// object of a Named-only module is a dynamic object over them: a VU that
+// imports k6/http and calls two of its functions makes two function
+// objects, not forty (each VU's runtime holds its own, so eagerly they
+// were about an eighth of a VU's heap).
+func exportValues(rt *sobek.Runtime, ex modules.Exports) (*nativeInstance, []string) {
+	i := &nativeInstance{rt: rt, named: ex.Named, vals: make(map[string]sobek.Value, 4)}
 	names := make([]string, 0, len(ex.Named)+1)
-	for k, v := range ex.Named {
-		vals[k] = rt.ToValue(v)
+	for k := range ex.Named {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	switch {
 	case ex.Default != nil:
 		d := rt.ToValue(ex.Default)
-		vals["default"] = d
+		i.vals["default"] = d
 		if len(ex.Named) == 0 {
 			if o, ok := d.(*sobek.Object); ok {
 				for _, k := range o.Keys() {
-					vals[k] = o.Get(k)
+					i.vals[k] = o.Get(k)
 					names = append(names, k)
 				}
 			}
 		}
 	default:
-		o := rt.NewObject()
-		for _, k := range names {
-			_ = o.Set(k, vals[k])
-		}
-		vals["default"] = o
+		i.names = names
+		i.vals["default"] = rt.NewDynamicObject(&defaultExports{i: i})
 	}
 	names = append(names, "default")
-	return vals, names
+	return i, names
 }
 
-type nativeInstance struct{ vals map[string]sobek.Value }
+// nativeInstance is a native module's instance in one runtime.
+type nativeInstance struct {
+	rt    *sobek.Runtime
+	named map[string]any
+	names []string // sorted Named keys (the default object's keys)
+	vals  map[string]sobek.Value
+}
 
 func (i *nativeInstance) HasTLA() bool { return false }
 func (i *nativeInstance) ExecuteModule(*sobek.Runtime, func(any) error, func(any) error) (sobek.CyclicModuleInstance, error) {
 	return i, nil
 }
+
+// GetBindingValue returns an export's value, converted on first use.
 func (i *nativeInstance) GetBindingValue(name string) sobek.Value {
 	if v, ok := i.vals[name]; ok {
 		return v
 	}
-	return sobek.Undefined()
+	g, ok := i.named[name]
+	if !ok {
+		return sobek.Undefined()
+	}
+	v := i.rt.ToValue(g)
+	i.vals[name] = v
+	return v
+}
+
+// defaultExports is the default export of a module with only named
+// exports: an object whose properties are the named exports (the same
+// values as the named bindings), which scripts may also assign and delete
+// as on a plain object without changing the named bindings.
+type defaultExports struct {
+	i       *nativeInstance
+	own     map[string]sobek.Value // assigned by the script
+	added   []string               // own keys that are not in place of a named export, in order
+	deleted map[string]bool        // named exports deleted by the script
+}
+
+var _ sobek.DynamicObject = (*defaultExports)(nil)
+
+func (d *defaultExports) Get(key string) sobek.Value {
+	if v, ok := d.own[key]; ok {
+		return v
+	}
+	if d.deleted[key] {
+		return nil
+	}
+	if _, ok := d.i.named[key]; !ok {
+		return nil
+	}
+	return d.i.GetBindingValue(key)
+}
+
+func (d *defaultExports) Set(key string, val sobek.Value) bool {
+	if d.own == nil {
+		d.own = make(map[string]sobek.Value)
+	}
+	if _, named := d.i.named[key]; (!named || d.deleted[key]) && !d.hasOwn(key) {
+		d.added = append(d.added, key) // a new property goes last
+	}
+	d.own[key] = val
+	return true
+}
+
+func (d *defaultExports) hasOwn(key string) bool {
+	_, ok := d.own[key]
+	return ok
+}
+
+func (d *defaultExports) Has(key string) bool {
+	if d.hasOwn(key) {
+		return true
+	}
+	_, ok := d.i.named[key]
+	return ok && !d.deleted[key]
+}
+
+func (d *defaultExports) Delete(key string) bool {
+	if d.hasOwn(key) {
+		delete(d.own, key)
+		for j, k := range d.added {
+			if k == key {
+				d.added = append(d.added[:j], d.added[j+1:]...)
+				break
+			}
+		}
+	}
+	if _, ok := d.i.named[key]; ok {
+		if d.deleted == nil {
+			d.deleted = make(map[string]bool)
+		}
+		d.deleted[key] = true
+	}
+	return true
+}
+
+// Keys lists the properties in a plain object's order: the named exports
+// (sorted) that remain, then the properties the script added.
+func (d *defaultExports) Keys() []string {
+	keys := make([]string, 0, len(d.i.names)+len(d.added))
+	for _, k := range d.i.names {
+		if !d.deleted[k] {
+			keys = append(keys, k)
+		}
+	}
+	return append(keys, d.added...)
 }

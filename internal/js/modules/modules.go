@@ -34,8 +34,8 @@ type Instance interface {
 }
 
 // Exports are what a module instance gives the script. With only Named, the
-// default export is an object holding every named value. Values are
-// converted to JS once per runtime.
+// default export is an object holding every named value. Named values are
+// converted to JS once per runtime, when the script first reads them.
 type Exports struct {
 	Default any
 	Named   map[string]any
