@@ -6,9 +6,12 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // GCPercent is the GC target llmbench runs with unless GOGC is set: a
@@ -23,7 +26,33 @@ import (
 // for background marking, fixed that in bench/llm.sh ttft (docs/benchmarks.md:
 // 200 streams × 20 ms ITL on one core, p99 first-token error 20–40 ms at
 // GOGC=100, 16 µs at 400) for about 12% more RSS at 200 VUs.
+//
+// The room above the live heap is capped at MaxHeadroom (see GCPercentFor):
+// GOGC=400 gives a heap five times the live one, which is what its fewer
+// cycles cost in memory, and a test with many VUs would pay it per VU.
 const GCPercent = 400
+
+// MaxHeadroom is the most room above the live heap that GCPercent may give
+// before the GC target comes down (never below Go's 100%): 128 MiB, four
+// times a live heap of 32 MiB. Below that nothing changes: bench/llm.sh's
+// 200 TTFT streams (13 MB live) and 200 VUs looping k6/http (16 MB) keep
+// the full GCPercent. 1,000 streams (61 MB live) run at about 210%, and
+// 1,000 VUs looping k6/http hold a heap of live + 128 MiB rather than five
+// times live (docs/benchmarks.md, "k6/http").
+const MaxHeadroom = 128 << 20
+
+// GCPercentFor is the GC target for a live heap of live bytes: GCPercent,
+// lowered so that the heap grows by at most MaxHeadroom, and never below
+// 100.
+func GCPercentFor(live uint64) int {
+	if live == 0 || live*GCPercent/100 <= MaxHeadroom {
+		return GCPercent
+	}
+	return max(100, int(uint64(MaxHeadroom)*100/live))
+}
+
+// gcRetuneEvery is how often the GC target follows the live heap.
+const gcRetuneEvery = 500 * time.Millisecond
 
 // MinProcs is the fewest Ps (GOMAXPROCS) llmbench runs with when the CPUs
 // it may use are limited by affinity (taskset, cpusets) rather than a CPU
@@ -72,10 +101,31 @@ func TuneRuntime(getenv func(string) string) {
 	}
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(GCPercent)
+		startRetune.Do(func() { go retuneGC(gcRetuneEvery) })
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		if m := memoryAvailable(); m > 0 {
 			debug.SetMemoryLimit(m / 4 * 3)
+		}
+	}
+}
+
+var startRetune sync.Once
+
+// retuneGC sets the GC target to GCPercentFor the live heap every period,
+// for the life of the process; only changes of more than a tenth are
+// applied.
+func retuneGC(period time.Duration) {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	cur := GCPercent
+	for range time.Tick(period) {
+		metrics.Read(s)
+		if s[0].Value.Kind() != metrics.KindUint64 {
+			return
+		}
+		if p := GCPercentFor(s[0].Value.Uint64()); p*10 < cur*9 || p*10 > cur*11 {
+			debug.SetGCPercent(p)
+			cur = p
 		}
 	}
 }

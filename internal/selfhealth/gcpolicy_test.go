@@ -91,3 +91,31 @@ func TestTuneProcsOnOneCore(t *testing.T) {
 		t.Errorf("child printed:\n%s\nwant a line %q", out, want)
 	}
 }
+
+// TestGCPercentFor: GCPercent while four times the live heap fits in
+// MaxHeadroom, then the headroom stays MaxHeadroom until the target is Go's
+// 100%.
+func TestGCPercentFor(t *testing.T) {
+	const mib = 1 << 20
+	tests := []struct {
+		live uint64
+		want int
+	}{
+		{0, GCPercent},
+		{7 * mib, GCPercent},  // 50 VUs looping k6/http
+		{13 * mib, GCPercent}, // bench/llm.sh's 200 TTFT streams
+		{32 * mib, GCPercent}, // 4 × 32 MiB = 128 MiB exactly
+		{61 * mib, 209},       // 1,000 TTFT streams: 128/61
+		{64 * mib, 200},
+		{128 * mib, 100},
+		{1 << 30, 100},
+	}
+	for _, tt := range tests {
+		if got := GCPercentFor(tt.live); got != tt.want {
+			t.Errorf("GCPercentFor(%d MiB) = %d, want %d", tt.live/mib, got, tt.want)
+		}
+		if got := GCPercentFor(tt.live); tt.live > 0 && uint64(got)*tt.live/100 > max(MaxHeadroom, tt.live) {
+			t.Errorf("GCPercentFor(%d MiB) = %d: headroom over the cap", tt.live/mib, got)
+		}
+	}
+}
