@@ -3,14 +3,17 @@
 # http.get of a 2-byte local response, samples through the normal
 # pipeline) against a bare Go net/http client doing the same (one
 # connection per goroutine), server pinned to CPU 0 and clients to CPU 1,
-# ROUNDS rounds alternating. Prints one JSON line per client and round.
-# Usage: bench/http.sh [quick]   (needs taskset, /usr/bin/time, python3)
+# ROUNDS rounds alternating. Prints one JSON line per client and round,
+# with its ratio to the bare client of the same round.
+# K6=/path/to/k6 adds a k6 binary running the same script to each round.
+# Usage: [K6=…] [SECS=20] [ROUNDS=2] bench/http.sh [quick]
+#        (needs taskset, /usr/bin/time, python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin/llmbench}
 [ -x "$BIN" ] || make build >/dev/null
 go build -o bin/benchhttp ./bench/cmd/benchhttp
-SECS=20; ROUNDS=2; VUS=${VUS:-50}
+SECS=${SECS:-20}; ROUNDS=${ROUNDS:-2}; VUS=${VUS:-50}; K6=${K6:-}
 if [ "${1:-}" = quick ]; then SECS=4; ROUNDS=1; fi
 W=$(mktemp -d)
 if [ "$(nproc)" -ge 2 ]; then SRV="taskset -c 0"; CLI="taskset -c 1"; else SRV=""; CLI=""; fi
@@ -21,13 +24,21 @@ for _ in $(seq 100); do grep -q serving "$W/srv.out" && break; sleep 0.05; done
 URL=$(grep -o 'http://[^ ]*' "$W/srv.out")/
 
 timed() { local out=$1; shift; $CLI /usr/bin/time -f '%U %S %M' -o "$out.time" "$@" >"$out" 2>"$out.err"; }
+BARE_US=0
 report() { # client round requests out
-  awk -v c="$1" -v r="$2" -v n="$3" '{cpu=$1+$2; printf "{\"client\":\"%s\",\"round\":%d,\"vus\":%d,\"requests\":%d,\"cpu_s\":%.2f,\"cpu_us_per_req\":%.2f,\"req_per_s\":%.0f,\"max_rss_mb\":%.1f}\n", c, r, '"$VUS"', n, cpu, cpu*1e6/n, n/'"$SECS"', $3/1024}' "$4.time"
+  awk -v c="$1" -v r="$2" -v n="$3" -v bare="$BARE_US" '{cpu=$1+$2; us=cpu*1e6/n; x=(bare>0)?us/bare:1; printf "{\"client\":\"%s\",\"round\":%d,\"vus\":%d,\"requests\":%d,\"cpu_s\":%.2f,\"cpu_us_per_req\":%.2f,\"x_bare\":%.2f,\"req_per_s\":%.0f,\"max_rss_mb\":%.1f}\n", c, r, '"$VUS"', n, cpu, us, x, n/'"$SECS"', $3/1024}' "$4.time"
 }
+reqs() { python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"]))' "$1"; }
 for r in $(seq "$ROUNDS"); do
+  BARE_US=0
   timed "$W/bare" bin/benchhttp bare "$URL" "$VUS" "$SECS"
-  report bare "$r" "$(grep -o '"requests":[0-9]*' "$W/bare" | cut -d: -f2)" "$W/bare"
+  n=$(grep -o '"requests":[0-9]*' "$W/bare" | cut -d: -f2)
+  report bare "$r" "$n" "$W/bare"
+  BARE_US=$(awk -v n="$n" '{printf "%.4f", ($1+$2)*1e6/n}' "$W/bare.time")
   timed "$W/llmbench" "$BIN" run -q --gpu none --summary-export "$W/sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
-  n=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"]))' "$W/sum.json")
-  report llmbench "$r" "$n" "$W/llmbench"
+  report llmbench "$r" "$(reqs "$W/sum.json")" "$W/llmbench"
+  if [ -n "$K6" ]; then
+    timed "$W/k6" "$K6" run -q --summary-export "$W/k6sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
+    report k6 "$r" "$(reqs "$W/k6sum.json")" "$W/k6"
+  fi
 done

@@ -6,7 +6,8 @@
 //	                                has), then prints the request count
 //
 // bench/http.sh runs them and llmbench side by side, pinned to separate
-// cores, and compares CPU per request.
+// cores, and compares CPU per request. BENCHHTTP_CPUPROFILE=FILE writes a
+// CPU profile of either command.
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -23,7 +25,14 @@ import (
 )
 
 func main() {
+	if f := os.Getenv("BENCHHTTP_CPUPROFILE"); f != "" {
+		out, err := os.Create(f)
+		if err == nil && pprof.StartCPUProfile(out) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if err := run(os.Args[1:]); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "benchhttp:", err)
 		os.Exit(1)
 	}
