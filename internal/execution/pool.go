@@ -54,6 +54,19 @@ func (p *pool) New(ctx context.Context) (vu.VU, error) {
 	return v, nil
 }
 
+// close closes the idle VUs that hold resources outside their runtime
+// (network connections) once the scenarios are over; the VUs stay usable.
+func (p *pool) close() {
+	p.mu.Lock()
+	idle := append([]vu.VU(nil), p.idle...)
+	p.mu.Unlock()
+	for _, v := range idle {
+		if c, ok := v.(interface{ Close() }); ok {
+			c.Close()
+		}
+	}
+}
+
 // Put returns v to the idle list.
 func (p *pool) Put(v vu.VU) {
 	p.mu.Lock()

@@ -48,6 +48,7 @@ func (s *Scheduler) Run(globalCtx, runCtx context.Context) error {
 
 	s.phase.Store(PhaseRunning)
 	runErr := s.runScenarios(runCtx)
+	s.pool.close() // the VUs' idle connections to the system under test
 
 	if !s.cfg.NoTeardown {
 		s.phase.Store(PhaseTeardown)

@@ -32,6 +32,7 @@ func (r *Runner) Setup(ctx context.Context, out metrics.Emitter) error {
 	if err != nil {
 		return err
 	}
+	defer v.Close()
 	res, err := v.callLifecycle(ctx, "setup", "::setup", nil)
 	if err != nil {
 		return err
@@ -56,6 +57,7 @@ func (r *Runner) Teardown(ctx context.Context, out metrics.Emitter) error {
 	if err != nil {
 		return err
 	}
+	defer v.Close()
 	_, err = v.callLifecycle(ctx, "teardown", "::teardown", v.setupValue())
 	return err
 }
@@ -107,6 +109,7 @@ func (r *Runner) HandleSummary(ctx context.Context, data []byte) (map[string][]b
 	if err != nil {
 		return nil, false, err
 	}
+	defer v.Close()
 	parsed, err := v.parseJSON(data)
 	if err != nil {
 		return nil, false, fmt.Errorf("handleSummary: parsing the summary data: %w", err)

@@ -191,6 +191,23 @@ func (v *VU) importMeta(o *sobek.Object, m sobek.ModuleRecord) {
 	}))
 }
 
+// Close releases what the VU holds outside its runtime once the test is
+// done with it: the interrupt watch, its own context and the idle
+// keep-alive connections of its network handle (a --linger run or a Go
+// caller would otherwise keep them open to the system under test).
+func (v *VU) Close() {
+	if v.rt != nil {
+		v.unwatch()
+	}
+	if v.ownCancel != nil {
+		v.ownCancel()
+		v.own, v.ownParent, v.ownCancel = nil, nil, nil
+	}
+	if v.net != nil {
+		v.net.Close()
+	}
+}
+
 // runJS runs first and the event loop under ctx: the runtime is
 // interrupted when ctx ends, timers are stopped and queued callbacks are
 // dropped afterwards.
