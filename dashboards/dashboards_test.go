@@ -7,13 +7,17 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	llm "github.com/llmbench/llmbench"
+	"github.com/llmbench/llmbench/internal/metrics"
 	"github.com/llmbench/llmbench/internal/output"
 	"github.com/llmbench/llmbench/internal/output/influxdb"
 	"github.com/llmbench/llmbench/internal/output/outputtest"
+	"github.com/llmbench/llmbench/internal/output/promrw"
 )
 
 type target struct {
@@ -30,13 +34,21 @@ type panel struct {
 	Targets []target
 	DS      *struct{ Type, UID string } `json:"datasource"`
 	GridPos struct{ X, Y, W, H int }
+	Panels  []panel // a collapsed row's panels
+}
+
+type variable struct {
+	Name, Type, Query any
+	Definition        string
+	IncludeAll, Multi bool
+	AllValue          string
 }
 
 type dashboard struct {
 	UID, Title    string
 	SchemaVersion int
 	Templating    struct {
-		List []struct{ Name, Type, Query any }
+		List []variable
 	}
 	Panels []panel
 }
@@ -59,10 +71,20 @@ func load(t *testing.T) map[string]dashboard {
 	return out
 }
 
+// panels returns every panel of d, those of collapsed rows after their row.
+func panels(d dashboard) []panel {
+	var out []panel
+	for _, p := range d.Panels {
+		out = append(out, p)
+		out = append(out, p.Panels...)
+	}
+	return out
+}
+
 // queries returns every panel query of d.
 func queries(d dashboard) []string {
 	var out []string
-	for _, p := range d.Panels {
+	for _, p := range panels(d) {
 		for _, tg := range p.Targets {
 			out = append(out, tg.Query+tg.Expr)
 		}
@@ -89,7 +111,7 @@ func TestDashboardsAreValid(t *testing.T) {
 				t.Fatal("no datasource variable")
 			}
 			ids := map[int]bool{}
-			for _, p := range d.Panels {
+			for _, p := range panels(d) {
 				if ids[p.ID] {
 					t.Errorf("panel id %d twice", p.ID)
 				}
@@ -118,6 +140,9 @@ func TestDashboardsAreValid(t *testing.T) {
 					t.Errorf("no panel queries %s", m)
 				}
 			}
+			if name == "llmbench-prometheus.json" {
+				checkPrometheus(t, d)
+			}
 		})
 	}
 }
@@ -127,7 +152,7 @@ func expand(q string) string {
 	now := time.Now()
 	return strings.NewReplacer(
 		"$timeFilter", fmt.Sprintf("time >= %dms and time <= %dms", now.Add(-10*time.Minute).UnixMilli(), now.UnixMilli()),
-		"$__interval_ms", "1000", "$__interval", "1s", "$__rate_interval", "1m", "$model", ".*",
+		"$__interval_ms", "1000", "$__interval", "1s", "$__rate_interval", "1m", "$model", ".*", "$testrun_name", ".*",
 	).Replace(q)
 }
 
@@ -189,5 +214,111 @@ func TestPromQLQueriesParse(t *testing.T) {
 		if err != nil || r.Status != "success" {
 			t.Errorf("%s: %v %s %s", q, err, r.Status, r.Error)
 		}
+	}
+}
+
+// promMetrics returns the metrics a run registers, as the llm module, its
+// GPU sampler and the engine's builtins do, plus http_req_duration (a
+// time Trend, as k6/http registers it).
+func promMetrics(t *testing.T) []*metrics.Metric {
+	t.Helper()
+	reg := metrics.NewRegistry()
+	metrics.RegisterBuiltins(reg)
+	if _, err := llm.RegisterMetrics(reg); err != nil {
+		t.Fatal(err)
+	}
+	if err := llm.RegisterGPUMetrics(reg); err != nil {
+		t.Fatal(err)
+	}
+	if reg.Get("http_req_duration") == nil {
+		reg.MustNewMetric("http_req_duration", metrics.Trend, metrics.Time)
+	}
+	return reg.All()
+}
+
+// trendStats are the stats docs/outputs.md tells users to set for the
+// dashboard (K6_PROMETHEUS_RW_TREND_STATS).
+var trendStats = []string{"p(50)", "p(90)", "p(95)", "p(99)"}
+
+var (
+	// selectorRE matches a series name and its label matchers.
+	selectorRE = regexp.MustCompile(`\bk6_[A-Za-z0-9_]+(\{[^}]*\})?`)
+	// runMatcherRE is the testrun_name matcher every selector carries (the
+	// GPU panels' also match series without the label).
+	runMatcherRE = regexp.MustCompile(`testrun_name=~"\$testrun_name\|?"`)
+	// nativeRE is a native-histogram panel's query.
+	nativeRE = regexp.MustCompile(`^histogram_quantile\((0\.\d+), sum(?: by \(model\) )?\(rate\((k6_\w+)\{[^}]*\}\[\$__rate_interval\]\)\)\)$`)
+)
+
+// checkPrometheus checks the Prometheus dashboard against the series the
+// experimental-prometheus-rw output writes: every query reads series it
+// writes (with the documented trend stats, or as native histograms), every
+// selector filters by the testrun_name variable, and a collapsed row has
+// p50/p95/p99 panels over the native histograms of the latency Trends.
+func checkPrometheus(t *testing.T, d dashboard) {
+	t.Helper()
+	written := map[string]bool{}
+	byName := map[string]*metrics.Metric{}
+	for _, m := range promMetrics(t) {
+		byName[m.Name] = m
+		for _, native := range []bool{false, true} {
+			for _, n := range promrw.SeriesNames(m, trendStats, native) {
+				written[n] = true
+			}
+		}
+	}
+	var v *variable
+	for i := range d.Templating.List {
+		if d.Templating.List[i].Name == "testrun_name" {
+			v = &d.Templating.List[i]
+		}
+	}
+	vus := promrw.SeriesNames(byName["vus"], nil, false)[0]
+	switch {
+	case v == nil:
+		t.Error("no testrun_name variable")
+	case v.Type != "query" || !v.IncludeAll || !v.Multi || v.AllValue != ".*":
+		// All must be .*, which also matches series without the label
+		// (Grafana's default All is the alternation of the values seen).
+		t.Errorf("testrun_name variable %+v: want a multi-value query with All = .*", *v)
+	case v.Definition != "label_values("+vus+", testrun_name)":
+		t.Errorf("testrun_name variable reads %q, want the label of %s (written every second)", v.Definition, vus)
+	}
+	for _, q := range queries(d) {
+		for _, m := range selectorRE.FindAllStringSubmatch(q, -1) {
+			name := strings.TrimSuffix(m[0], m[1])
+			if !written[name] {
+				t.Errorf("%s: the output writes no series %s", q, name)
+			}
+			if !runMatcherRE.MatchString(m[1]) {
+				t.Errorf("%s: selector %s does not filter by $testrun_name", q, m[0])
+			}
+		}
+	}
+	// The native-histogram panels: in a collapsed row, one query per
+	// quantile and latency Trend.
+	found := map[string]bool{}
+	for _, row := range d.Panels {
+		for _, p := range row.Panels {
+			for _, tg := range p.Targets {
+				if m := nativeRE.FindStringSubmatch(tg.Expr); m != nil {
+					found[m[2]+" "+m[1]] = true
+				} else if strings.Contains(tg.Expr, "histogram_quantile") {
+					t.Errorf("native-histogram query %q is not histogram_quantile(q, sum(rate(…[$__rate_interval])))", tg.Expr)
+				}
+			}
+		}
+	}
+	for _, name := range []string{"llm_ttft", "llm_itl", "llm_request_duration", "http_req_duration"} {
+		series := promrw.SeriesNames(byName[name], trendStats, true)[0]
+		for _, q := range []string{"0.5", "0.95", "0.99"} {
+			if !found[series+" "+q] {
+				t.Errorf("no native-histogram panel in a collapsed row reads the %s quantile of %s", q, series)
+			}
+			delete(found, series+" "+q)
+		}
+	}
+	for k := range found {
+		t.Errorf("native-histogram query of %s: not one of the latency Trends", k)
 	}
 }
