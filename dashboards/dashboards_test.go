@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -320,5 +323,220 @@ func checkPrometheus(t *testing.T, d dashboard) {
 	}
 	for k := range found {
 		t.Errorf("native-histogram query of %s: not one of the latency Trends", k)
+	}
+}
+
+// promResult evaluates q on Prometheus now and returns its series.
+func promResult(t *testing.T, base, q string) []map[string]any {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/query?" + url.Values{"query": {q}}.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Status, Error string
+		Data          struct{ Result []map[string]any }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || r.Status != "success" {
+		t.Fatalf("%s: %v %s %s", q, err, r.Status, r.Error)
+	}
+	return r.Data.Result
+}
+
+// pushProm pushes f through the experimental-prometheus-rw output into
+// the Prometheus at base in two pushes at least (rate needs two points):
+// the batches of the first 3s, then, once Prometheus holds their
+// llm_requests (series sel), the rest.
+func pushProm(t *testing.T, base string, f *outputtest.Fixture, native bool, sel string) {
+	t.Helper()
+	o, err := promrw.New(output.Params{Environment: map[string]string{
+		"K6_PROMETHEUS_RW_SERVER_URL":                base + "/api/v1/write",
+		"K6_PROMETHEUS_RW_PUSH_INTERVAL":             "20ms",
+		"K6_PROMETHEUS_RW_TREND_STATS":               strings.Join(trendStats, ","),
+		"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM": strconv.FormatBool(native),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	mid := f.Base.Add(3 * time.Second)
+	var first, rest []metrics.Batch
+	requests := 0
+	for _, b := range f.Batches {
+		if b.Time.Before(mid) {
+			first = append(first, b)
+			for _, s := range b.Samples {
+				if s.Metric == f.Requests {
+					requests++
+				}
+			}
+		} else {
+			rest = append(rest, b)
+		}
+	}
+	o.AddBatches(first)
+	q := "sum(k6_llm_requests_total" + sel + ")"
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if r := promResult(t, base, q); len(r) == 1 && r[0]["value"].([]any)[1] == strconv.Itoa(requests) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: Prometheus did not get %d requests in 30s", q, requests)
+		}
+	}
+	o.AddBatches(rest)
+	if err := o.Stop(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPromQLQueriesSelectRuns pushes, through the promrw output into a
+// real Prometheus (native histograms on), a local run without a
+// testrun_name tag and two instances of a distributed run tagged
+// testrun_name=llm-stress with native histograms, then evaluates every
+// query of the dashboard, scoped to this test's series, as Grafana would
+// for several selections of the testrun_name variable: All (.*) shows the
+// untagged run, a run's name shows only that run, and the native-histogram
+// panels merge the instances into one series per model.
+func TestPromQLQueriesSelectRuns(t *testing.T) {
+	base := os.Getenv("LLMBENCH_TEST_PROMETHEUS_URL")
+	if base == "" {
+		t.Skip("LLMBENCH_TEST_PROMETHEUS_URL is not set: run `eval \"$(.ci/services.sh)\"`")
+	}
+	var flags struct{ Data map[string]string }
+	if resp, err := http.Get(base + "/api/v1/status/flags"); err == nil {
+		_ = json.NewDecoder(resp.Body).Decode(&flags)
+		resp.Body.Close()
+	}
+	if !strings.Contains(flags.Data["enable-feature"], "native-histograms") {
+		t.Skip("this Prometheus runs without --enable-feature=native-histograms (.ci/services.sh starts it with it)")
+	}
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	start := time.Now().Add(-30 * time.Second)
+	local := outputtest.New(60, start)
+	pushProm(t, base, local.Tagged("testid", id+"local"), false, `{testid="`+id+`local"}`)
+	var dist *outputtest.Fixture
+	var ttft, httpDur []float64
+	lastVUs := 0.0
+	for inst := range 2 {
+		f := outputtest.New(60, start)
+		dur := f.Registry.MustNewMetric("http_req_duration", metrics.Trend, metrics.Time)
+		tags := metrics.NewTagSet(map[string]string{"scenario": "default", "url": "http://127.0.0.1:8000/v1/models", "status": "200"})
+		for i := range 60 {
+			v := 300 + float64(i*(inst+1))
+			httpDur = append(httpDur, v/1000)
+			f.Batches = append(f.Batches, metrics.Batch{Time: start.Add(time.Duration(i) * 100 * time.Millisecond), Tags: tags,
+				Samples: []metrics.Sample{{Metric: dur, Value: v}}})
+		}
+		for _, b := range f.Batches {
+			for _, s := range b.Samples {
+				switch s.Metric {
+				case f.TTFT:
+					ttft = append(ttft, s.Value/1000)
+				case f.Builtins.VUs:
+					if inst == 0 {
+						lastVUs = s.Value
+					}
+				}
+			}
+		}
+		inst := strconv.Itoa(inst + 1)
+		pushProm(t, base, f.Tagged("testid", id+"dist").Tagged("testrun_name", "llm-stress").Tagged("instance_id", inst), true,
+			`{testid="`+id+`dist", instance_id="`+inst+`"}`)
+		dist = f
+	}
+
+	// written returns the names of the series the output writes for the
+	// metrics f has samples of.
+	written := func(f *outputtest.Fixture, native bool) map[string]bool {
+		out := map[string]bool{}
+		for _, b := range f.Batches {
+			for _, s := range b.Samples {
+				for _, n := range promrw.SeriesNames(s.Metric, trendStats, native) {
+					out[n] = true
+				}
+			}
+		}
+		return out
+	}
+	// reads tells whether every series q reads is one of names.
+	reads := func(q string, names map[string]bool) bool {
+		for _, m := range selectorRE.FindAllStringSubmatch(q, -1) {
+			if !names[strings.TrimSuffix(m[0], m[1])] {
+				return false
+			}
+		}
+		return true
+	}
+	localSeries, distSeries := written(local, false), written(dist, true)
+	// eval runs q with the variable set to run, on the series of testid.
+	eval := func(q, testid, run string) []map[string]any {
+		q = strings.ReplaceAll(q, `testrun_name=~"$testrun_name`, `testid="`+id+testid+`", testrun_name=~"`+run)
+		return promResult(t, base, expand(q))
+	}
+	for _, q := range queries(load(t)["llmbench-prometheus.json"]) {
+		// The local run: All shows every panel whose series it has; naming
+		// a run hides it, but for the GPU panels (GPU samples carry no run
+		// tags).
+		if got, want := len(eval(q, "local", ".*")) > 0, reads(q, localSeries); got != want {
+			t.Errorf("local run, All: data %v from %s, want %v", got, q, want)
+		}
+		if got, want := len(eval(q, "local", "llm-stress")) > 0, reads(q, localSeries) && strings.Contains(q, "k6_gpu_"); got != want {
+			t.Errorf("local run, testrun_name llm-stress: data %v from %s, want %v", got, q, want)
+		}
+		// The distributed run: shown by its name, by All and among other
+		// names, not by another name alone; the native-histogram panels
+		// merge the instances into one series per model (or one).
+		for _, run := range []string{"llm-stress", ".*", "(other|llm-stress)"} {
+			res := eval(q, "dist", run)
+			if got, want := len(res) > 0, reads(q, distSeries); got != want {
+				t.Errorf("distributed run, testrun_name %s: data %v from %s, want %v", run, got, q, want)
+			}
+			if want := 1; strings.HasPrefix(q, "histogram_quantile") {
+				if strings.Contains(q, "by (model)") {
+					want = 2
+				}
+				if len(res) != want {
+					t.Errorf("distributed run, testrun_name %s: %d series from %s, want %d", run, len(res), q, want)
+				}
+			}
+		}
+		if got := len(eval(q, "dist", "other")); got > 0 {
+			t.Errorf("distributed run, testrun_name other: %d series from %s", got, q)
+		}
+	}
+
+	// Values: vus adds up the instances; the merged percentiles lie within
+	// the samples of both instances (one bucket, 2^(1/8), either side).
+	value := func(r map[string]any) float64 {
+		v, _ := strconv.ParseFloat(r["value"].([]any)[1].(string), 64)
+		return v
+	}
+	vus := eval(`sum(k6_vus{testrun_name=~"$testrun_name"})`, "dist", "llm-stress")
+	if len(vus) != 1 || value(vus[0]) != 2*lastVUs {
+		t.Errorf("sum(k6_vus) of 2 instances = %v, want %v", vus, 2*lastVUs)
+	}
+	bucket := math.Pow(2, 1.0/8)
+	for _, c := range []struct {
+		series string
+		fed    []float64
+	}{{"k6_llm_ttft_seconds", ttft}, {"k6_http_req_duration_seconds", httpDur}} {
+		lo, hi := slices.Min(c.fed)/bucket, slices.Max(c.fed)*bucket
+		prev := 0.0
+		for _, q := range []string{"0.5", "0.95", "0.99"} {
+			expr := fmt.Sprintf(`histogram_quantile(%s, sum(rate(%s{testrun_name=~"$testrun_name"}[$__rate_interval])))`, q, c.series)
+			res := eval(expr, "dist", "llm-stress")
+			if len(res) != 1 {
+				t.Fatalf("%s: %v", expr, res)
+			}
+			if v := value(res[0]); v < lo || v > hi || v < prev {
+				t.Errorf("%s = %v, want in [%v, %v] and ≥ the lower quantile %v", expr, v, lo, hi, prev)
+			} else {
+				prev = v
+			}
+		}
 	}
 }
