@@ -143,8 +143,15 @@ func TestDashboardsAreValid(t *testing.T) {
 					t.Errorf("no panel queries %s", m)
 				}
 			}
+			checkRunVariable(t, d)
 			if name == "llmbench-prometheus.json" {
 				checkPrometheus(t, d)
+			} else {
+				for _, q := range queries(d) {
+					if !influxRunRE.MatchString(q) {
+						t.Errorf("%s does not filter by $testrun_name", q)
+					}
+				}
 			}
 		})
 	}
@@ -161,7 +168,10 @@ func expand(q string) string {
 
 // TestInfluxQLQueriesRun runs every InfluxQL query of the dashboard against
 // a real InfluxDB holding a run's data, and checks that each one answers
-// without error and that the llm panels get data.
+// without error and that the llm panels get data. A run without a
+// testrun_name tag shows with All (.*) and not when a run is named (but
+// on the GPU panels); a run tagged testrun_name=llm-stress, fed next,
+// shows when named.
 func TestInfluxQLQueriesRun(t *testing.T) {
 	base := os.Getenv("LLMBENCH_TEST_INFLUXDB_URL")
 	if base == "" {
@@ -169,34 +179,49 @@ func TestInfluxQLQueriesRun(t *testing.T) {
 	}
 	db := "llmbench_dash_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "_")
 	defer http.PostForm(base+"/query", url.Values{"q": {`DROP DATABASE "` + db + `"`}}) //nolint:errcheck // best effort
-	f := outputtest.New(50, time.Now().Add(-time.Minute))
-	o, err := influxdb.New(output.Params{ConfigArgument: base + "/" + db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outputtest.Feed(t, f, o)
-	for _, q := range queries(load(t)["llmbench-influxdb.json"]) {
-		resp, err := http.Get(base + "/query?" + url.Values{"db": {db}, "q": {expand(q)}}.Encode())
+	feed := func(f *outputtest.Fixture) {
+		o, err := influxdb.New(output.Params{ConfigArgument: base + "/" + db})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var r struct {
-			Error   string
-			Results []struct {
-				Error  string
-				Series []json.RawMessage
+		outputtest.Feed(t, f, o)
+	}
+	// run runs every query with the testrun_name variable set to run and
+	// checks whether the llm and gpu_power panels get data.
+	run := func(run string, llmData, gpuData bool) {
+		t.Helper()
+		for _, q := range queries(load(t)["llmbench-influxdb.json"]) {
+			resp, err := http.Get(base + "/query?" + url.Values{"db": {db}, "q": {expand(strings.ReplaceAll(q, "$testrun_name", run))}}.Encode())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r struct {
+				Error   string
+				Results []struct {
+					Error  string
+					Series []json.RawMessage
+				}
+			}
+			err = json.NewDecoder(resp.Body).Decode(&r)
+			resp.Body.Close()
+			if err != nil || r.Error != "" || len(r.Results) != 1 || r.Results[0].Error != "" {
+				t.Errorf("%s: %v %q %+v", q, err, r.Error, r.Results)
+				continue
+			}
+			got := len(r.Results[0].Series) > 0
+			if strings.Contains(q, `"llm_`) && got != llmData || strings.Contains(q, `"gpu_power"`) && got != gpuData {
+				t.Errorf("testrun_name %s: data %v from %s", run, got, q)
 			}
 		}
-		err = json.NewDecoder(resp.Body).Decode(&r)
-		resp.Body.Close()
-		if err != nil || r.Error != "" || len(r.Results) != 1 || r.Results[0].Error != "" {
-			t.Errorf("%s: %v %q %+v", q, err, r.Error, r.Results)
-			continue
-		}
-		if strings.Contains(q, `"llm_`) && len(r.Results[0].Series) == 0 {
-			t.Errorf("%s: no data", q)
-		}
 	}
+	f := outputtest.New(50, time.Now().Add(-time.Minute))
+	feed(f)
+	run(".*", true, true)
+	run("llm-stress", false, true)
+	feed(f.Tagged("testrun_name", "llm-stress"))
+	run("llm-stress", true, true)
+	run("(other|llm-stress)", true, true)
+	run("other", false, true)
 }
 
 // TestPromQLQueriesParse checks every PromQL query of the dashboard
@@ -253,6 +278,33 @@ var (
 	nativeRE = regexp.MustCompile(`^histogram_quantile\((0\.\d+), sum(?: by \(model\) )?\(rate\((k6_\w+)\{[^}]*\}\[\$__rate_interval\]\)\)\)$`)
 )
 
+// influxRunRE is the testrun_name condition of every InfluxQL query (the
+// GPU panels' also match points without the tag).
+var influxRunRE = regexp.MustCompile(`WHERE \$timeFilter AND "testrun_name" =~ /\^\$testrun_name\$(\|\^\$)?/ `)
+
+// runVariable returns d's testrun_name variable, or nil.
+func runVariable(d dashboard) *variable {
+	for i := range d.Templating.List {
+		if d.Templating.List[i].Name == "testrun_name" {
+			return &d.Templating.List[i]
+		}
+	}
+	return nil
+}
+
+// checkRunVariable checks that d has a multi-value testrun_name variable
+// whose All is .*, which also matches series without the tag (Grafana's
+// default All is the alternation of the values it has seen).
+func checkRunVariable(t *testing.T, d dashboard) {
+	t.Helper()
+	switch v := runVariable(d); {
+	case v == nil:
+		t.Error("no testrun_name variable")
+	case v.Type != "query" || !v.IncludeAll || !v.Multi || v.AllValue != ".*":
+		t.Errorf("testrun_name variable %+v: want a multi-value query with All = .*", *v)
+	}
+}
+
 // checkPrometheus checks the Prometheus dashboard against the series the
 // experimental-prometheus-rw output writes: every query reads series it
 // writes (with the documented trend stats, or as native histograms), every
@@ -270,21 +322,8 @@ func checkPrometheus(t *testing.T, d dashboard) {
 			}
 		}
 	}
-	var v *variable
-	for i := range d.Templating.List {
-		if d.Templating.List[i].Name == "testrun_name" {
-			v = &d.Templating.List[i]
-		}
-	}
 	vus := promrw.SeriesNames(byName["vus"], nil, false)[0]
-	switch {
-	case v == nil:
-		t.Error("no testrun_name variable")
-	case v.Type != "query" || !v.IncludeAll || !v.Multi || v.AllValue != ".*":
-		// All must be .*, which also matches series without the label
-		// (Grafana's default All is the alternation of the values seen).
-		t.Errorf("testrun_name variable %+v: want a multi-value query with All = .*", *v)
-	case v.Definition != "label_values("+vus+", testrun_name)":
+	if v := runVariable(d); v != nil && v.Definition != "label_values("+vus+", testrun_name)" {
 		t.Errorf("testrun_name variable reads %q, want the label of %s (written every second)", v.Definition, vus)
 	}
 	for _, q := range queries(d) {
