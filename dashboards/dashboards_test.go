@@ -222,6 +222,52 @@ func TestInfluxQLQueriesRun(t *testing.T) {
 	run("llm-stress", true, true)
 	run("(other|llm-stress)", true, true)
 	run("other", false, true)
+
+	// Two instances of a distributed run: the vus panel adds them up.
+	maxVUs := 0.0
+	for _, b := range f.Batches {
+		for _, smp := range b.Samples {
+			if smp.Metric == f.Builtins.VUs {
+				maxVUs = max(maxVUs, smp.Value)
+			}
+		}
+	}
+	feed(f.Tagged("testrun_name", "dist").Tagged("instance_id", "1"))
+	feed(f.Tagged("testrun_name", "dist").Tagged("instance_id", "2"))
+	n := 0
+	for _, q := range queries(load(t)["llmbench-influxdb.json"]) {
+		if !strings.Contains(q, `FROM "vus" `) {
+			continue
+		}
+		n++
+		resp, err := http.Get(base + "/query?" + url.Values{"db": {db}, "q": {expand(strings.ReplaceAll(q, "$testrun_name", "dist"))}}.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r struct {
+			Results []struct {
+				Series []struct{ Values [][2]any }
+			}
+		}
+		err = json.NewDecoder(resp.Body).Decode(&r)
+		resp.Body.Close()
+		got := 0.0
+		for _, res := range r.Results {
+			for _, sr := range res.Series {
+				for _, v := range sr.Values {
+					if x, ok := v[1].(float64); ok {
+						got = max(got, x)
+					}
+				}
+			}
+		}
+		if err != nil || got != 2*maxVUs {
+			t.Errorf("%s: largest value %v (%v), want %v (2 instances of %v)", q, got, err, 2*maxVUs, maxVUs)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d vus queries", n)
+	}
 }
 
 // TestPromQLQueriesParse checks every PromQL query of the dashboard
