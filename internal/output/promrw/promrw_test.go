@@ -316,3 +316,28 @@ func TestRefusedPushIsNotRepeated(t *testing.T) {
 		t.Errorf("%d requests, %d failures; want 2, 2", requests, o.fails)
 	}
 }
+
+func TestSeriesNames(t *testing.T) {
+	t.Parallel()
+	stats := []string{"p(99)", "max"}
+	for _, tc := range []struct {
+		name   string
+		typ    metrics.Type
+		vt     []metrics.ValueType
+		native bool
+		want   []string
+	}{
+		{"reqs", metrics.Counter, nil, false, []string{"k6_reqs_total"}},
+		{"failed", metrics.Rate, nil, true, []string{"k6_failed_rate"}},
+		{"vus", metrics.Gauge, nil, true, []string{"k6_vus"}},
+		{"ttft", metrics.Trend, []metrics.ValueType{metrics.Time}, false, []string{"k6_ttft_p99", "k6_ttft_max"}},
+		{"ttft", metrics.Trend, []metrics.ValueType{metrics.Time}, true, []string{"k6_ttft_seconds"}},
+		{"size", metrics.Trend, []metrics.ValueType{metrics.Data}, true, []string{"k6_size_bytes"}},
+		{"tokens", metrics.Trend, nil, true, []string{"k6_tokens"}},
+	} {
+		m := metrics.NewRegistry().MustNewMetric(tc.name, tc.typ, tc.vt...)
+		if got := SeriesNames(m, stats, tc.native); !cmp.Equal(got, tc.want) {
+			t.Errorf("SeriesNames(%s %v, native %v) = %v, want %v", tc.name, tc.typ, tc.native, got, tc.want)
+		}
+	}
+}

@@ -24,9 +24,13 @@ type series struct {
 	sent   int64       // time of the last successful push of this series, ms
 }
 
-// seriesName is k6's Prometheus name of metric m (for a trend, the prefix
-// of k6_<name>_<stat>).
-func seriesNames(m *metrics.Metric, stats []string, native bool) []string {
+// SeriesNames returns the Prometheus series names that the output writes
+// for metric m: k6_<name>_total for a Counter, k6_<name>_rate for a Rate,
+// k6_<name> for a Gauge, and for a Trend k6_<name>_<stat> per stat of
+// stats (p(99.9) → p999) or, when native is true, one native histogram
+// k6_<name>_seconds (time), k6_<name>_bytes (data) or k6_<name>. The
+// Grafana dashboards' tests check their queries against it.
+func SeriesNames(m *metrics.Metric, stats []string, native bool) []string {
 	base := "k6_" + m.Name
 	switch {
 	case m.Type == metrics.Trend && native:
@@ -69,7 +73,7 @@ func newSeries(m *metrics.Metric, tags *metrics.TagSet, stats []string, native b
 		}
 		ls = append(ls, label{sanitize(t.Key), t.Value})
 	}
-	for _, name := range seriesNames(m, stats, native) {
+	for _, name := range SeriesNames(m, stats, native) {
 		all := append(slices.Clone(ls), label{"__name__", name})
 		slices.SortFunc(all, func(a, b label) int { return strings.Compare(a.name, b.name) })
 		var enc []byte
