@@ -551,7 +551,7 @@ func run(ctx context.Context, env Env, mods *modules.Registry, f *scriptFlags, s
 
 	progress = ui.NewProgress(env.Stdout, isTTY, f.quiet, func() ui.Snapshot { return snapshot(sched, l.test) })
 	progress.Start(globalCtx)
-	srcs.start(globalCtx, buf, logger)
+	srcs.start(globalCtx, buf, l.run.Tags(), logger)
 	runErr := sched.Init(runCtx)
 	if runErr == nil && runCtx.Err() == nil {
 		if runErr = ctl.waitStart(runCtx); runErr != nil && !errors.Is(runErr, errStoppedByAPI) {

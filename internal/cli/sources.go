@@ -80,9 +80,15 @@ func newSources(f *sourceFlags, reg *metrics.Registry, logger *slog.Logger) (*so
 	return s, nil
 }
 
-// start runs every source until stop.
-func (s *sources) start(ctx context.Context, out metrics.Emitter, logger *slog.Logger) {
+// start runs every source until stop. Their samples carry the run's tags
+// (--tag, options.tags) under their own, as every other sample does (k6
+// applies the test-wide tags to all samples): a distributed run's GPU and
+// server series then carry its testrun_name and instance_id.
+func (s *sources) start(ctx context.Context, out metrics.Emitter, runTags map[string]string, logger *slog.Logger) {
 	ctx, s.cancel = context.WithCancel(ctx)
+	if len(runTags) > 0 {
+		out = &runTagged{out: out, run: metrics.NewTagSet(runTags), sets: map[*metrics.TagSet]*metrics.TagSet{}}
+	}
 	run := func(name string, src metrics.Source) {
 		s.wg.Add(1)
 		go func() {
@@ -101,6 +107,29 @@ func (s *sources) start(ctx context.Context, out metrics.Emitter, logger *slog.L
 	if s.health != nil {
 		run("self-health monitoring", s.health)
 	}
+}
+
+// runTagged puts the run's tags under each batch's own tags, building each
+// merged set once (sources reuse their tag sets sample after sample).
+type runTagged struct {
+	out  metrics.Emitter
+	run  *metrics.TagSet
+	mu   sync.Mutex
+	sets map[*metrics.TagSet]*metrics.TagSet
+}
+
+func (r *runTagged) Emit(b metrics.Batch) {
+	r.mu.Lock()
+	t, ok := r.sets[b.Tags]
+	if !ok {
+		t = r.run.WithMap(b.Tags.Map())
+		if len(r.sets) < 4096 { // bounded: a source that made a set per sample
+			r.sets[b.Tags] = t
+		}
+	}
+	r.mu.Unlock()
+	b.Tags = t
+	r.out.Emit(b)
 }
 
 // running marks the start of the test proper (VUs initialised): the
