@@ -41,4 +41,16 @@ for r in $(seq "$ROUNDS"); do
     timed "$W/k6" "$K6" run -q --summary-export "$W/k6sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
     report k6 "$r" "$(reqs "$W/k6sum.json")" "$W/k6"
   fi
-done
+done | tee "$W/rounds"
+# The last line sums the rounds up: per client, the lowest and the median
+# ratio to the bare client (the machine's noise moves every round; the
+# lowest is the least disturbed).
+python3 - "$W/rounds" <<'PY'
+import json, statistics, sys
+by = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if d["client"] != "bare":
+        by.setdefault(d["client"], []).append(d["x_bare"])
+print(json.dumps({"summary": {c: {"rounds": len(x), "min_x_bare": min(x), "median_x_bare": round(statistics.median(x), 2)} for c, x in by.items()}}))
+PY
