@@ -102,10 +102,18 @@ type rampingVUs struct {
 
 // handle is one slot of the ramping-vus executor: active while the VU
 // count exceeds its index.
+//
+// The slot's iteration context is kept from one iteration to the next
+// until it is cancelled (a gracefulRampDown stop) or the slot stops
+// iterating: a VU keeps its per-context state (its own child context and
+// interrupt watch, see internal/js) across iterations, and a context
+// cancelled after every iteration would make it rebuild that state each
+// time.
 type handle struct {
 	mu     sync.Mutex
 	active bool
-	cancel context.CancelFunc // the running iteration's, nil between iterations
+	ctx    context.Context    // the slot's iteration context; nil when none is kept
+	cancel context.CancelFunc // ctx's
 	timer  *time.Timer        // gracefulRampDown hard stop of a removed slot
 	wake   chan struct{}
 }
@@ -136,27 +144,50 @@ func (h *handle) set(active bool, grace time.Duration) {
 	}
 }
 
-// begin starts an iteration if h is active.
+// begin starts an iteration if h is active, under the slot's kept context
+// unless a gracefulRampDown stop cancelled it; an inactive slot releases
+// its context.
 func (h *handle) begin(parent context.Context) (context.Context, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.active {
+		h.releaseLocked()
 		return nil, false
 	}
-	ctx, cancel := context.WithCancel(parent)
-	h.cancel = cancel
-	return ctx, true
+	if h.ctx == nil || h.ctx.Err() != nil {
+		h.releaseLocked()
+		h.ctx, h.cancel = context.WithCancel(parent)
+	}
+	return h.ctx, true
 }
 
+// finish ends an iteration: a pending gracefulRampDown stop is no longer
+// needed (the iteration ended within it).
 func (h *handle) finish() {
 	h.mu.Lock()
-	h.cancel()
-	h.cancel = nil
 	if h.timer != nil {
 		h.timer.Stop()
 		h.timer = nil
 	}
 	h.mu.Unlock()
+}
+
+// release cancels the kept context once the slot stops iterating.
+func (h *handle) release() {
+	h.mu.Lock()
+	h.releaseLocked()
+	h.mu.Unlock()
+}
+
+func (h *handle) releaseLocked() {
+	if h.timer != nil {
+		h.timer.Stop()
+		h.timer = nil
+	}
+	if h.cancel != nil {
+		h.cancel()
+	}
+	h.ctx, h.cancel = nil, nil
 }
 
 func (e *rampingVUs) Run(ctx context.Context) error {
@@ -228,7 +259,7 @@ func (e *rampingVUs) serve(d *deadlines, h *handle) error {
 			if v == nil {
 				var err error
 				if v, err = e.env.Pool.Get(ictx); err != nil {
-					h.finish()
+					h.release()
 					return fmt.Errorf("scenario %s: getting a VU: %w", e.env.Scenario.Name, err)
 				}
 				e.hold(1)
@@ -237,6 +268,7 @@ func (e *rampingVUs) serve(d *deadlines, h *handle) error {
 			e.iterate(ictx, v, it)
 			h.finish()
 		}
+		h.release()
 		if v != nil {
 			e.hold(-1)
 			e.env.Pool.Put(v)

@@ -1,6 +1,7 @@
 package executor_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -66,4 +67,54 @@ func TestRampingVUsGracefulRampDown(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestRampingVUsKeepsASlotsContext: a slot's iterations run under one
+// context until the slot stops iterating (the engine keeps per-context
+// state across them), every context ends by the end of the run, and a
+// slot removed mid-iteration is still interrupted after gracefulRampDown
+// (TestRampingVUsGracefulRampDown) and starts a fresh context when added
+// back.
+func TestRampingVUsKeepsASlotsContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		byVU := map[uint64]map[context.Context]int{}
+		var all []context.Context
+		iter := func(ctx context.Context, id uint64, _ *vu.Iteration) error {
+			mu.Lock()
+			if byVU[id] == nil {
+				byVU[id] = map[context.Context]int{}
+			}
+			if byVU[id][ctx] == 0 {
+				all = append(all, ctx)
+			}
+			byVU[id][ctx]++
+			mu.Unlock()
+			time.Sleep(100 * time.Millisecond)
+			return nil
+		}
+		// 2 VUs for 1 s, 1 VU for 1 s, 2 VUs for 1 s: VU 2's slot stops
+		// iterating and comes back.
+		runScenario(t, `{"executor": "ramping-vus", "startVUs": 2, "gracefulRampDown": "0s", "stages": [
+			{"duration": "0s", "target": 2}, {"duration": "1s", "target": 2}, {"duration": "0s", "target": 1},
+			{"duration": "1s", "target": 1}, {"duration": "0s", "target": 2}, {"duration": "1s", "target": 2}]}`, runOpts{iter: iter})
+		mu.Lock()
+		defer mu.Unlock()
+		for id, ctxs := range byVU {
+			for _, n := range ctxs {
+				if n < 5 {
+					t.Errorf("VU %d: a context used for %d iterations (%d contexts), want each kept for a stretch of ~10", id, n, len(ctxs))
+					break
+				}
+			}
+		}
+		if len(all) < 3 || len(all) > 4 {
+			t.Errorf("%d contexts for 3 slot stretches, want 3 (or 4 if a slot was rebuilt after its ramp-down)", len(all))
+		}
+		for _, c := range all {
+			if c.Err() == nil {
+				t.Error("a slot's context is still live after Run")
+			}
+		}
+	})
 }
