@@ -414,19 +414,7 @@ func checkPrometheus(t *testing.T, d dashboard) {
 // promResult evaluates q on Prometheus now and returns its series.
 func promResult(t *testing.T, base, q string) []map[string]any {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/query?" + url.Values{"query": {q}}.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r struct {
-		Status, Error string
-		Data          struct{ Result []map[string]any }
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || r.Status != "success" {
-		t.Fatalf("%s: %v %s %s", q, err, r.Status, r.Error)
-	}
-	return r.Data.Result
+	return outputtest.PromQuery(t, base, q)
 }
 
 // pushProm pushes f through the experimental-prometheus-rw output into

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -30,28 +29,7 @@ func promURL(t *testing.T) string {
 // queryScalar evaluates a PromQL expression that yields one number.
 func queryScalar(t *testing.T, base, expr string) float64 {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/query?" + url.Values{"query": {expr}}.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r struct {
-		Status, Error string
-		Data          struct {
-			Result []struct{ Value [2]any }
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		t.Fatal(err)
-	}
-	if r.Status != "success" || len(r.Data.Result) != 1 {
-		t.Fatalf("%s: status %s, error %q, %d results", expr, r.Status, r.Error, len(r.Data.Result))
-	}
-	v, err := strconv.ParseFloat(r.Data.Result[0].Value[1].(string), 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return outputtest.PromScalar(t, base, expr)
 }
 
 // TestRealPrometheus feeds a run through the Manager, the aggregate and the
