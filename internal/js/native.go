@@ -105,7 +105,8 @@ func exportValues(rt *sobek.Runtime, ex modules.Exports) (*nativeInstance, []str
 		}
 	default:
 		i.names = names
-		i.vals["default"] = rt.NewDynamicObject(&defaultExports{i: i})
+		i.def = &defaultExports{i: i}
+		i.vals["default"] = rt.NewDynamicObject(i.def)
 	}
 	names = append(names, "default")
 	return i, names
@@ -117,6 +118,9 @@ type nativeInstance struct {
 	named map[string]any
 	names []string // sorted Named keys (the default object's keys)
 	vals  map[string]sobek.Value
+	// def is the default export of a module with only named exports; the
+	// named bindings read through it, as in k6.
+	def *defaultExports
 }
 
 func (i *nativeInstance) HasTLA() bool { return false }
@@ -124,8 +128,25 @@ func (i *nativeInstance) ExecuteModule(*sobek.Runtime, func(any) error, func(any
 	return i, nil
 }
 
-// GetBindingValue returns an export's value, converted on first use.
+// GetBindingValue returns an export's value, converted on first use. A
+// module with only named exports has live bindings, as in k6: they read
+// the default export object's property, so a script that assigns
+// http.get (a wrapper, a mock) or deletes it changes what
+// `import { get } from 'k6/http'` sees.
 func (i *nativeInstance) GetBindingValue(name string) sobek.Value {
+	if d := i.def; d != nil && name != "default" {
+		if v, ok := d.own[name]; ok {
+			return v
+		}
+		if d.deleted[name] {
+			return sobek.Undefined()
+		}
+	}
+	return i.export(name)
+}
+
+// export returns a named export's own value, converted on first use.
+func (i *nativeInstance) export(name string) sobek.Value {
 	if v, ok := i.vals[name]; ok {
 		return v
 	}
@@ -161,7 +182,7 @@ func (d *defaultExports) Get(key string) sobek.Value {
 	if _, ok := d.i.named[key]; !ok {
 		return nil
 	}
-	return d.i.GetBindingValue(key)
+	return d.i.export(key)
 }
 
 func (d *defaultExports) Set(key string, val sobek.Value) bool {
