@@ -23,10 +23,17 @@ trap 'kill $SP 2>/dev/null; rm -rf "$W"' EXIT
 for _ in $(seq 100); do grep -q serving "$W/srv.out" && break; sleep 0.05; done
 URL=$(grep -o 'http://[^ ]*' "$W/srv.out")/
 
-timed() { local out=$1; shift; $CLI /usr/bin/time -f '%U %S %M' -o "$out.time" "$@" >"$out" 2>"$out.err"; }
+# ticks: "total steal" jiffies of all CPUs, read around each client: the
+# hypervisor's share of the machine (steal_pct) says how noisy a round was.
+ticks() { awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t, $9}' /proc/stat; }
+timed() {
+  local out=$1; shift; local t0; t0=$(ticks)
+  $CLI /usr/bin/time -f '%U %S %M' -o "$out.time" "$@" >"$out" 2>"$out.err"
+  echo "$t0 $(ticks)" | awk '{d = $3 - $1; printf "%.1f", (d > 0) ? 100 * ($4 - $2) / d : 0}' >"$out.steal"
+}
 BARE_US=0
 report() { # client round requests out
-  awk -v c="$1" -v r="$2" -v n="$3" -v bare="$BARE_US" '{cpu=$1+$2; us=cpu*1e6/n; x=(bare>0)?us/bare:1; printf "{\"client\":\"%s\",\"round\":%d,\"vus\":%d,\"requests\":%d,\"cpu_s\":%.2f,\"cpu_us_per_req\":%.2f,\"x_bare\":%.2f,\"req_per_s\":%.0f,\"max_rss_mb\":%.1f}\n", c, r, '"$VUS"', n, cpu, us, x, n/'"$SECS"', $3/1024}' "$4.time"
+  awk -v c="$1" -v r="$2" -v n="$3" -v bare="$BARE_US" -v steal="$(cat "$4.steal")" '{cpu=$1+$2; us=cpu*1e6/n; x=(bare>0)?us/bare:1; printf "{\"client\":\"%s\",\"round\":%d,\"vus\":%d,\"requests\":%d,\"cpu_s\":%.2f,\"cpu_us_per_req\":%.2f,\"x_bare\":%.2f,\"req_per_s\":%.0f,\"max_rss_mb\":%.1f,\"steal_pct\":%s}\n", c, r, '"$VUS"', n, cpu, us, x, n/'"$SECS"', $3/1024, steal}' "$4.time"
 }
 reqs() { python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"]))' "$1"; }
 for r in $(seq "$ROUNDS"); do
