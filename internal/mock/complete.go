@@ -38,15 +38,33 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, chat bool) {
 	if maxTokens == 0 {
 		maxTokens = int(gjson.Get(body, "max_tokens").Int())
 	}
-	f, stall, n := s.draw(maxTokens)
-	prompt, images := s.promptTokens(body)
-	q := &req{s: s, w: w, r: r, chat: chat, start: start, n: n, prompt: prompt,
-		created: strconv.FormatInt(start.Unix(), 10), buf: make([]byte, 0, 512)}
 	prefix := "cmpl-"
 	if chat {
 		prefix = "chatcmpl-"
 	}
-	q.id = prefix + strconv.FormatUint(s.nextID.Add(1), 10)
+	q, f, stall := s.newReq(w, r, body, start, maxTokens, chat, prefix, chat)
+	q.run(f, func() {
+		if !q.log.Stream {
+			q.whole(f)
+			return
+		}
+		includeUsage := gjson.Get(body, "stream_options.include_usage").Bool()
+		q.continuous = gjson.Get(body, "stream_options.continuous_usage_stats").Bool()
+		q.stream(f, stall, includeUsage)
+	})
+}
+
+// newReq draws a request's schedule (fault, stall, output tokens for
+// maxTokens) and reads what every completion endpoint shares from body:
+// the prompt, the model (the body's, else the configured one), whether it
+// streams, the finish reason and, when withReasoning, the reasoning
+// tokens. Its id is idPrefix and a counter.
+func (s *Server) newReq(w http.ResponseWriter, r *http.Request, body string, start time.Time, maxTokens int, chat bool, idPrefix string, withReasoning bool) (*req, fault, bool) {
+	f, stall, n := s.draw(maxTokens)
+	prompt, images := s.promptTokens(body)
+	q := &req{s: s, w: w, r: r, chat: chat, start: start, n: n, prompt: prompt,
+		created: strconv.FormatInt(start.Unix(), 10), buf: make([]byte, 0, 512)}
+	q.id = idPrefix + strconv.FormatUint(s.nextID.Add(1), 10)
 	model := s.cfg.Model
 	if m := gjson.Get(body, "model"); m.Type == gjson.String && m.Str != "" {
 		model = m.Str
@@ -56,22 +74,30 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, chat bool) {
 	if maxTokens > 0 && n >= maxTokens {
 		q.finish = "length"
 	}
-	if chat {
+	if withReasoning {
 		q.reasoning = min(s.cfg.ReasoningTokens, n)
 	}
 	stream := gjson.Get(body, "stream").Bool()
 	q.log = logLine{ID: q.id, Endpoint: r.URL.Path, Stream: stream, Received: start.UnixNano(), OutputTokens: n, Fault: faultNames[f], Images: images}
-	defer s.log(&q.log)
+	return q, f, stall
+}
 
+// run answers q with answer under the server's faults and concurrency
+// limit (an injected 429 or 500 instead; nothing when the client leaves
+// while waiting for a slot) and logs it. The generation schedule starts
+// when a slot is free.
+func (q *req) run(f fault, answer func()) {
+	s := q.s
+	defer s.log(&q.log)
 	switch f {
 	case fault429:
-		writeError(w, http.StatusTooManyRequests, "RateLimitError", "mock: rate limited")
+		writeError(q.w, http.StatusTooManyRequests, "RateLimitError", "mock: rate limited")
 		return
 	case fault500:
-		writeError(w, http.StatusInternalServerError, "InternalServerError", "mock: injected failure")
+		writeError(q.w, http.StatusInternalServerError, "InternalServerError", "mock: injected failure")
 		return
 	}
-	release, ok := s.acquire(r)
+	release, ok := s.acquire(q.r)
 	if !ok {
 		q.log.ClientDisconnect = true
 		return
@@ -81,13 +107,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, chat bool) {
 	s.running.Add(1)
 	defer s.running.Add(-1)
 	s.promptTotal.Add(int64(q.prompt))
-	if !stream {
-		q.whole(f)
-		return
-	}
-	includeUsage := gjson.Get(body, "stream_options.include_usage").Bool()
-	q.continuous = gjson.Get(body, "stream_options.continuous_usage_stats").Bool()
-	q.stream(f, stall, includeUsage)
+	answer()
 }
 
 // sleepUntil waits until t or the client's disconnection; it reports

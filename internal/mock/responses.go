@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,47 +28,14 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	maxTokens := int(gjson.Get(body, "max_output_tokens").Int())
-	f, stall, n := s.draw(maxTokens)
-	prompt, images := s.promptTokens(body)
-	q := &req{s: s, w: w, r: r, chat: true, start: start, n: n, prompt: prompt,
-		created: strconv.FormatInt(start.Unix(), 10), buf: make([]byte, 0, 512)}
-	q.id = "resp_" + strconv.FormatUint(s.nextID.Add(1), 10)
-	model := s.cfg.Model
-	if m := gjson.Get(body, "model"); m.Type == gjson.String && m.Str != "" {
-		model = m.Str
-	}
-	q.model, _ = json.Marshal(model)
-	q.finish = "stop"
-	if maxTokens > 0 && n >= maxTokens {
-		q.finish = "length"
-	}
-	q.reasoning = min(s.cfg.ReasoningTokens, n)
-	stream := gjson.Get(body, "stream").Bool()
-	q.log = logLine{ID: q.id, Endpoint: r.URL.Path, Stream: stream, Received: start.UnixNano(), OutputTokens: n, Fault: faultNames[f], Images: images}
-	defer s.log(&q.log)
-	switch f {
-	case fault429:
-		writeError(w, http.StatusTooManyRequests, "RateLimitError", "mock: rate limited")
-		return
-	case fault500:
-		writeError(w, http.StatusInternalServerError, "InternalServerError", "mock: injected failure")
-		return
-	}
-	release, ok := s.acquire(r)
-	if !ok {
-		q.log.ClientDisconnect = true
-		return
-	}
-	defer release()
-	q.start = time.Now() // the schedule starts with a running slot
-	s.running.Add(1)
-	defer s.running.Add(-1)
-	s.promptTotal.Add(int64(q.prompt))
-	if stream {
-		q.respStream(f, stall)
-	} else {
-		q.respWhole(f)
-	}
+	q, f, stall := s.newReq(w, r, body, start, maxTokens, true, "resp_", true)
+	q.run(f, func() {
+		if q.log.Stream {
+			q.respStream(f, stall)
+		} else {
+			q.respWhole(f)
+		}
+	})
 }
 
 // respObject appends the response object: id, model, status and, when
@@ -146,6 +112,11 @@ func (q *req) respWhole(f fault) {
 
 // respEvent writes one event: "event: typ" and its data {"type":typ,…rest}.
 func (q *req) respEvent(fl http.Flusher, seq *int, typ string, rest []byte) {
+	q.send(fl, q.respEventBytes(seq, typ, rest))
+}
+
+// respEventBytes formats one Responses event in q's buffer.
+func (q *req) respEventBytes(seq *int, typ string, rest []byte) []byte {
 	b := append(q.buf[:0], "event: "...)
 	b = append(b, typ...)
 	b = append(b, "\ndata: {\"type\":\""...)
@@ -156,59 +127,33 @@ func (q *req) respEvent(fl http.Flusher, seq *int, typ string, rest []byte) {
 	b = append(b, rest...)
 	b = append(b, "}\n\n"...)
 	q.buf = b
-	q.send(fl, b)
+	return b
 }
 
 // respStream streams a Responses answer; faults strike halfway.
 func (q *req) respStream(f fault, stall bool) {
-	w := q.w
-	fl, _ := w.(http.Flusher)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
+	fl := q.startStream()
 	seq := 0
 	obj := func(status string, final bool) []byte {
 		return append([]byte(`,"response":`), q.respObject(nil, status, final, final)...)
 	}
 	q.respEvent(fl, &seq, "response.created", obj("in_progress", false))
-	cfg := &q.s.cfg
-	half := q.n / 2
-	next := q.start.Add(cfg.TTFT)
-	var shift time.Duration
-	for i := 0; i < q.n; i++ {
-		if i == half {
-			switch f {
-			case faultCut:
-				if fl != nil {
-					fl.Flush()
-				}
-				q.s.abortTotal.Add(1)
-				panic(http.ErrAbortHandler)
-			case faultMalformed:
-				q.send(fl, []byte("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\n\n"))
-			case faultErrorChunk:
-				q.respEvent(fl, &seq, "error", []byte(`,"code":"server_error","message":"mock: injected stream error"`))
-				q.s.abortTotal.Add(1)
-				return
+	ok := q.playTokens(fl, f, stall, tokenEvents{
+		malformed: func() []byte {
+			return []byte("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\n\n")
+		},
+		errorEvent: func() []byte {
+			return q.respEventBytes(&seq, "error", []byte(`,"code":"server_error","message":"mock: injected stream error"`))
+		},
+		token: func(i int) []byte {
+			if i < q.reasoning {
+				return q.respEventBytes(&seq, "response.reasoning_text.delta", []byte(`,"item_id":"rs_1","output_index":0,"content_index":0,"delta":"think "`))
 			}
-			if stall {
-				shift += cfg.Stall
-			}
-		}
-		if !q.sleepUntil(next.Add(shift)) {
-			return
-		}
-		next = next.Add(cfg.ITL)
-		if i == 0 {
-			q.log.FirstToken = time.Now().UnixNano()
-		}
-		if i < q.reasoning {
-			q.respEvent(fl, &seq, "response.reasoning_text.delta", []byte(`,"item_id":"rs_1","output_index":0,"content_index":0,"delta":"think "`))
-		} else {
-			q.respEvent(fl, &seq, "response.output_text.delta", []byte(`,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"tok "`))
-		}
-		q.s.genTotal.Add(1)
+			return q.respEventBytes(&seq, "response.output_text.delta", []byte(`,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"tok "`))
+		},
+	})
+	if !ok {
+		return
 	}
 	q.respEvent(fl, &seq, "response.output_text.done", []byte(`,"item_id":"msg_1","output_index":0,"content_index":0`))
 	status := q.respStatus()
