@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/DataDog/sketches-go/ddsketch/mapping"
+	"github.com/DataDog/sketches-go/ddsketch/store"
 )
 
 // Sink aggregates the values of one metric (or submetric). Sinks are not
@@ -193,13 +195,23 @@ type TrendSink struct {
 	Min, Max float64
 }
 
-// NewTrendSink returns an empty Trend sink.
-func NewTrendSink() *TrendSink {
-	s, err := ddsketch.NewDefaultDDSketch(TrendRelativeAccuracy)
+// trendMapping maps values to sketch buckets within TrendRelativeAccuracy.
+// It is the cubically interpolated mapping, not the library's default
+// logarithmic one: the same accuracy guarantee (at about 1% more buckets)
+// without a math.Log per value, which was half of the aggregation's CPU (it
+// adds every http_req_* and llm_* sample; BenchmarkAddBatches, 59 → 38 ns
+// per sample). Every Trend uses it, so sketches merge.
+var trendMapping = func() mapping.IndexMapping {
+	m, err := mapping.NewCubicallyInterpolatedMapping(TrendRelativeAccuracy)
 	if err != nil {
 		panic(err) // only for an invalid accuracy constant
 	}
-	return &TrendSink{sketch: s}
+	return m
+}()
+
+// NewTrendSink returns an empty Trend sink.
+func NewTrendSink() *TrendSink {
+	return &TrendSink{sketch: ddsketch.NewDDSketchFromStoreProvider(trendMapping, store.DefaultProvider)}
 }
 
 // Add implements Sink.
