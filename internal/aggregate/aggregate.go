@@ -46,6 +46,18 @@ type sub struct {
 	// hideEmpty leaves the submetric out of snapshots until it has a
 	// sample (Options.Submetrics; those named by thresholds always show).
 	hideEmpty bool
+	// last and lastOK remember the last tag set matched: a VU's samples
+	// come with the same (cached, immutable) set request after request.
+	last   *metrics.TagSet
+	lastOK bool
+}
+
+// matches reports whether tags contain the submetric's tags.
+func (s *sub) matches(tags *metrics.TagSet) bool {
+	if tags != s.last || s.last == nil {
+		s.last, s.lastOK = tags, tags.Contains(s.tags)
+	}
+	return s.lastOK
 }
 
 // tracked is one threshold key bound to its sink.
@@ -186,7 +198,7 @@ func (a *Aggregate) AddBatches(batches []metrics.Batch) {
 			}
 			a.sinkFor(m).Add(s.Value)
 			for _, sm := range a.subs[m.Index] {
-				if b.Tags.Contains(sm.tags) {
+				if sm.matches(b.Tags) {
 					sm.sink.Add(s.Value)
 				}
 			}
