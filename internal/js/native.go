@@ -66,13 +66,13 @@ func (m *nativeRecord) Instantiate(rt *sobek.Runtime) (sobek.CyclicModuleInstanc
 	if err != nil {
 		return nil, fmt.Errorf("module %q: %w", m.name, err)
 	}
-	vals, names := exportValues(rt, inst.Exports())
+	ni, names := exportValues(rt, inst.Exports())
 	m.mu.Lock()
 	if m.names == nil {
 		m.names = names
 	}
 	m.mu.Unlock()
-	return vals, nil
+	return ni, nil
 }
 
 // exportValues returns the module instance's binding values and the sorted
@@ -82,7 +82,7 @@ func (m *nativeRecord) Instantiate(rt *sobek.Runtime) (sobek.CyclicModuleInstanc
 // Named exports are converted to JS when first read, and the default
 // object of a Named-only module is a dynamic object over them: a VU that
 // imports k6/http and calls two of its functions makes two function
-// objects, not forty (each VU's runtime holds its own, so eagerly they
+// objects, not 34 (each VU's runtime holds its own, so eagerly they
 // were about an eighth of a VU's heap).
 func exportValues(rt *sobek.Runtime, ex modules.Exports) (*nativeInstance, []string) {
 	i := &nativeInstance{rt: rt, named: ex.Named, vals: make(map[string]sobek.Value, 4)}

@@ -124,7 +124,7 @@ func (i *instance) parseRequest(st *modules.State, method string, u, body, param
 	return r, nil
 }
 
-// setURL reads the URL argument; c (may be nil) caches the last parse.
+// setURL reads the URL argument, reusing c's last parse of the same string.
 func (r *request) setURL(v sobek.Value, c *instance) error {
 	var s string
 	switch x := v.Export().(type) {
@@ -140,7 +140,7 @@ func (r *request) setURL(v sobek.Value, c *instance) error {
 		return &parseError{code: 1020, err: fmt.Errorf("invalid URL: '#%v'", x)}
 	}
 	r.rawURL = s
-	if c != nil && c.lastURL.u != nil && c.lastURL.raw == s {
+	if c.lastURL.u != nil && c.lastURL.raw == s {
 		r.url, r.urlString = c.lastURL.u, c.lastURL.str
 		return nil
 	}
@@ -149,9 +149,7 @@ func (r *request) setURL(v sobek.Value, c *instance) error {
 		return &parseError{code: 1020, err: fmt.Errorf("invalid URL: %w", err)}
 	}
 	r.url, r.urlString = u, u.String()
-	if c != nil {
-		c.lastURL.raw, c.lastURL.str, c.lastURL.u = s, r.urlString, u
-	}
+	c.lastURL.raw, c.lastURL.str, c.lastURL.u = s, r.urlString, u
 	return nil
 }
 
