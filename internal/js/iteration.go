@@ -111,8 +111,7 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 	err = v.runJS(ctx, v.call)
 	end := time.Now()
 
-	var intr *sobek.InterruptedError
-	if errors.As(err, &intr) || ctx.Err() != nil {
+	if interrupted(err) || ctx.Err() != nil {
 		if !v.healthy() {
 			v.broken = true
 		}
@@ -141,6 +140,16 @@ func (v *VU) RunOnce(ctx context.Context, it *vu.Iteration) error {
 		return &vu.ScriptError{Err: serr}
 	}
 	return nil
+}
+
+// interrupted reports whether err is sobek's interruption (a function of
+// its own, so that the error variable is allocated only for an error).
+func interrupted(err error) bool {
+	if err == nil {
+		return false
+	}
+	var intr *sobek.InterruptedError
+	return errors.As(err, &intr)
 }
 
 // ownContext returns the VU's own child of the executor's context, made

@@ -58,6 +58,7 @@ type VU struct {
 	interrupted    chan struct{}
 	call           func() error
 	callFn         sobek.Callable
+	args           [1]sobek.Value // callFn's argument, the setup data
 }
 
 var (
@@ -127,7 +128,8 @@ func (r *Runner) initVU(ctx context.Context, v *VU) error {
 		v.interrupted <- struct{}{}
 	}
 	v.call = func() error {
-		_, err := v.callFn(sobek.Undefined(), v.setupValue())
+		v.args[0] = v.setupValue() // one slice for every call
+		_, err := v.callFn(sobek.Undefined(), v.args[:]...)
 		return err
 	}
 	v.setGlobals()

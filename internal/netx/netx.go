@@ -122,7 +122,9 @@ func (v *VU) ResetJar() {
 		return
 	}
 	v.jarMu.Lock()
-	v.jar = nil
+	if l, ok := v.jar.(*lazyJar); !ok || !l.empty() {
+		v.jar = nil // a jar never used is as good as a new one
+	}
 	v.jarMu.Unlock()
 }
 
@@ -147,8 +149,8 @@ func NewJar() http.CookieJar { return &lazyJar{} }
 
 // lazyJar is a cookiejar.Jar made when the first cookie is stored.
 type lazyJar struct {
-	mu  sync.Mutex
-	jar *cookiejar.Jar
+	mu  sync.Mutex // serialises the jar's creation
+	jar atomic.Pointer[cookiejar.Jar]
 }
 
 // SetCookies implements http.CookieJar.
@@ -156,24 +158,27 @@ func (l *lazyJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if len(cookies) == 0 {
 		return
 	}
-	l.mu.Lock()
-	if l.jar == nil {
-		l.jar, _ = cookiejar.New(nil) // never fails without options
+	j := l.jar.Load()
+	if j == nil {
+		l.mu.Lock()
+		if j = l.jar.Load(); j == nil {
+			j, _ = cookiejar.New(nil) // never fails without options
+			l.jar.Store(j)
+		}
+		l.mu.Unlock()
 	}
-	j := l.jar
-	l.mu.Unlock()
 	j.SetCookies(u, cookies)
 }
 
+// empty reports whether no cookie was ever stored.
+func (l *lazyJar) empty() bool { return l.jar.Load() == nil }
+
 // Cookies implements http.CookieJar.
 func (l *lazyJar) Cookies(u *url.URL) []*http.Cookie {
-	l.mu.Lock()
-	j := l.jar
-	l.mu.Unlock()
-	if j == nil {
-		return nil
+	if j := l.jar.Load(); j != nil {
+		return j.Cookies(u)
 	}
-	return j.Cookies(u)
+	return nil
 }
 
 // dial resolves addr as the VU's options say and dials it, wrapping the

@@ -52,6 +52,7 @@ type instance struct {
 	tags     tagSetCache
 	ua       []string // see userAgent
 	sync     sender   // see syncSender
+	own      syncState
 	// lastURL is the last URL string parsed, with its parse and String()
 	// (read on the VU goroutine): scripts repeat their URLs, and a parsed
 	// URL is never modified.

@@ -12,6 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -50,6 +51,23 @@ func echoServer(t *testing.T) *httptest.Server {
 		case <-r.Context().Done():
 		}
 		_, _ = io.WriteString(w, "late")
+	})
+	mux.HandleFunc("/sleep", func(w http.ResponseWriter, r *http.Request) {
+		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+		select {
+		case <-time.After(time.Duration(ms) * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		_, _ = io.WriteString(w, "slept")
+	})
+	mux.HandleFunc("/stall-body", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "10")
+		_, _ = io.WriteString(w, "part")
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
 	})
 	mux.HandleFunc("/gzip", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "gzip")
@@ -243,6 +261,41 @@ export default function () {
   eq(r.json('items.1.n'), 'b', 'gjson index');
   eq(r.json('v'), null, 'JSON null');
 }`, "-e", "BASE="+srv.URL)
+}
+
+// TestTimeoutPerRequest: the VU goroutine's requests share one timeout
+// context and timer, so each request must get its own full timeout, a
+// timed-out request must not doom the next one, and the body's read is
+// under the timeout too (k6: the whole request, 1050).
+func TestTimeoutPerRequest(t *testing.T) {
+	t.Parallel()
+	ts := echoServer(t)
+	r := mustRun(t, `
+import http from 'k6/http';
+export const options = { iterations: 2 };
+export default function () {
+  for (let i = 0; i < 3; i++) {
+    // 3 × 150 ms > 400 ms: a timer not re-armed per request cuts the third.
+    const res = http.get(__ENV.BASE + '/sleep?ms=150', { timeout: '400ms' });
+    eq([res.status, res.error_code], [200, 0], 'request ' + i + ' under its own timeout');
+  }
+  let res = http.get(__ENV.BASE + '/sleep?ms=1000', { timeout: '100ms' });
+  eq([res.status, res.error_code], [0, 1050], 'timed out');
+  ok(res.timings.duration < 900, 'cut at its timeout: ' + res.timings.duration);
+  res = http.get(__ENV.BASE + '/echo', { timeout: '1s' });
+  eq([res.status, res.error_code], [200, 0], 'the request after a timeout');
+  res = http.get(__ENV.BASE + '/stall-body', { timeout: '200ms' });
+  eq([res.status, res.error, res.error_code], [0, 'request timeout', 1050], 'stalled body');
+  res = http.get(__ENV.BASE + '/echo');
+  eq([res.status, res.error_code], [200, 0], 'default timeout after a timeout');
+}`, "-e", "BASE="+ts.URL)
+	codes := map[string]int{}
+	for _, s := range r.Of("http_reqs") {
+		codes[s.Tags["error_code"]]++
+	}
+	if codes["1050"] != 4 || codes[""] != 10 {
+		t.Errorf("http_reqs by error_code %v, want 4 timeouts and 10 answers over 2 iterations", codes)
+	}
 }
 
 func TestErrorsAndCodes(t *testing.T) {

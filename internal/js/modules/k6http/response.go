@@ -38,6 +38,8 @@ type Response struct {
 	ua         string
 	jarCookies []*http.Cookie
 	digest     string
+	// js is the script's view (see toJS), allocated with the Response.
+	js jsResponse
 }
 
 // Timings are a hop's timings in ms.
@@ -95,7 +97,8 @@ type HTTPCookie struct {
 
 // toJS returns the JS Response object; call it on the VU goroutine.
 func (r *Response) toJS(rt *sobek.Runtime) sobek.Value {
-	return rt.NewDynamicObject(&jsResponse{rt: rt, r: r})
+	r.js = jsResponse{rt: rt, r: r}
+	return rt.NewDynamicObject(&r.js)
 }
 
 // body is the JS body: a string, an ArrayBuffer or null.

@@ -39,6 +39,18 @@ type sender struct {
 	cache  *tagSetCache
 	// ua is the User-Agent header's value, []string{opts.UserAgent}.
 	ua []string
+	// own is what the VU goroutine's requests reuse (nil for requests on
+	// other goroutines): their timeout context and a hop trace.
+	own *syncState
+}
+
+// syncState is what requests on the VU goroutine, one at a time, reuse
+// instead of allocating per request.
+type syncState struct {
+	timeout reqTimeout
+	// trace is a hop trace no callback can reach any more (see release),
+	// with its traced context cached.
+	trace *hopTrace
 }
 
 func (i *instance) sender(st *modules.State) *sender {
@@ -52,6 +64,7 @@ func (i *instance) sender(st *modules.State) *sender {
 // nothing holds it afterwards.
 func (i *instance) syncSender(st *modules.State) *sender {
 	i.fillSender(&i.sync, st)
+	i.sync.own = &i.own
 	return &i.sync
 }
 
@@ -89,6 +102,9 @@ type hopTrace struct {
 	reused                                                   atomic.Bool
 	remote                                                   atomic.Pointer[net.TCPAddr]
 	trace                                                    httptrace.ClientTrace
+	// base and traced cache httptrace.WithClientTrace(base, &trace): the
+	// VU goroutine's requests reuse one context and one trace.
+	base, traced context.Context
 }
 
 // hopTraces recycles hop traces: their callbacks are closures over the
@@ -114,11 +130,25 @@ var hopTraces = sync.Pool{New: func() any {
 	return h
 }}
 
-// newHopTrace starts a hop's trace now.
-func newHopTrace() *hopTrace {
-	h := hopTraces.Get().(*hopTrace)
+// newHopTrace starts a hop's trace now: own's spare trace if it has one,
+// else one from the pool.
+func newHopTrace(own *syncState) *hopTrace {
+	var h *hopTrace
+	if own != nil && own.trace != nil {
+		h, own.trace = own.trace, nil
+	} else {
+		h = hopTraces.Get().(*hopTrace)
+	}
 	h.start = time.Now()
 	return h
+}
+
+// context returns ctx carrying h's trace, built once per ctx.
+func (h *hopTrace) context(ctx context.Context) context.Context {
+	if h.base != ctx {
+		h.base, h.traced = ctx, httptrace.WithClientTrace(ctx, &h.trace)
+	}
+	return h.traced
 }
 
 // mark records the first time an instant is seen (0 means "not seen").
@@ -130,8 +160,9 @@ func (h *hopTrace) mark(a *atomic.Int64) {
 // connection (no dial or handshake may still report), wrote its request
 // and read its response. Any other trace is left to the GC, since the
 // transport may still call it (a dial that outlives a timeout, a write
-// that completes after an early response).
-func (h *hopTrace) release() {
+// that completes after an early response). A trace of the VU goroutine
+// goes back to own, with its traced context; others to the pool.
+func (h *hopTrace) release(own *syncState) {
 	if !h.reused.Load() || h.wrote.Load() == 0 || h.firstByte.Load() == 0 {
 		return
 	}
@@ -145,7 +176,54 @@ func (h *hopTrace) release() {
 	h.firstByte.Store(0)
 	h.reused.Store(false)
 	h.remote.Store(nil)
+	if own != nil {
+		own.trace = h
+		return
+	}
+	h.base, h.traced = nil, nil
 	hopTraces.Put(h)
+}
+
+// reqTimeout times out the VU goroutine's requests without a context and
+// a timer per request: one cancellable child of the VU's context, kept
+// across requests, which a timer reset for each request cancels with
+// errTimeout. It is replaced once cancelled, by its timer or its parent.
+type reqTimeout struct {
+	parent context.Context
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	timer  *time.Timer
+}
+
+// start arms the timeout (d > 0) for a request under parent and returns
+// the request's context; stop must follow when the request is done.
+func (t *reqTimeout) start(parent context.Context, d time.Duration) context.Context {
+	if t.ctx != nil && t.parent == parent && t.ctx.Err() == nil {
+		t.timer.Reset(d)
+		return t.ctx
+	}
+	if t.cancel != nil {
+		t.timer.Stop()
+		t.cancel(context.Canceled) // leaves the old parent's children
+	}
+	ctx, cancel := context.WithCancelCause(parent)
+	t.parent, t.ctx, t.cancel = parent, ctx, cancel
+	t.timer = time.AfterFunc(d, func() { cancel(errTimeout) })
+	return ctx
+}
+
+// stop disarms the timeout; a context whose timer has fired (or is
+// firing) is not used again.
+func (t *reqTimeout) stop() {
+	if !t.timer.Stop() {
+		t.ctx = nil
+	}
+}
+
+// timedOut reports whether ctx ended by its request's timeout, not by the
+// VU's context.
+func (s *sender) timedOut(ctx context.Context) bool {
+	return s.ctx.Err() == nil && context.Cause(ctx) == errTimeout
 }
 
 // timings computes k6's timings (ms) with finish as the hop's end.
@@ -188,8 +266,17 @@ func (h *hopTrace) timings(finish time.Time) Timings {
 // send performs r: every hop is traced and measured; the result is never
 // nil. A transport error is in res.Error/ErrorCode and err (for throw).
 func (s *sender) send(r *request) (*Response, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, r.timeout)
-	defer cancel()
+	// The request's context: on the VU goroutine the reusable one, else a
+	// new one; either is cancelled with the cause errTimeout.
+	var ctx context.Context
+	if s.own != nil && r.timeout > 0 {
+		ctx = s.own.timeout.start(s.ctx, r.timeout)
+		defer s.own.timeout.stop()
+	} else {
+		c, cancel := context.WithTimeoutCause(s.ctx, r.timeout, errTimeout)
+		defer cancel()
+		ctx = c
+	}
 	jar := s.jar
 	if r.jar != nil {
 		jar = r.jar
@@ -201,7 +288,7 @@ func (s *sender) send(r *request) (*Response, error) {
 	var prev *url.URL
 	hops, digestDone := 0, false
 	for {
-		h := newHopTrace()
+		h := newHopTrace(s.own)
 		var jarCookies []*http.Cookie
 		if jar != nil {
 			jarCookies = jar.Cookies(u)
@@ -209,16 +296,13 @@ func (s *sender) send(r *request) (*Response, error) {
 		if prev == nil && !digestDone {
 			res.jarCookies = jarCookies // what res.request.cookies shows
 		}
-		req, err := s.buildHop(ctx, h, r, method, u, body, hasBody, prev, jarCookies)
-		if err != nil {
-			return s.fail(r, res, h, method, u, err)
-		}
+		req := s.buildHop(ctx, h, r, method, u, body, hasBody, prev, jarCookies)
 		if r.auth == "digest" && digestDone {
 			req.Header.Set("Authorization", res.digest)
 		}
 		resp, err := s.tr.RoundTrip(req)
 		if err != nil {
-			if ctx.Err() == context.DeadlineExceeded && s.ctx.Err() == nil {
+			if s.timedOut(ctx) {
 				err = errTimeout
 			}
 			return s.fail(r, res, h, method, u, err)
@@ -239,7 +323,7 @@ func (s *sender) send(r *request) (*Response, error) {
 			if auth, ok := digestAuth(resp.Header.Get("WWW-Authenticate"), method, u); ok {
 				drain(resp.Body)
 				s.emitHop(r, h, time.Now(), method, u, resp, nil, true)
-				h.release()
+				h.release(s.own)
 				res.digest = auth
 				digestDone = true
 				continue
@@ -254,7 +338,7 @@ func (s *sender) send(r *request) (*Response, error) {
 				}
 				drain(resp.Body)
 				s.emitHop(r, h, time.Now(), method, u, resp, nil, false)
-				h.release()
+				h.release(s.own)
 				hops++
 				if resp.StatusCode <= 303 && method != http.MethodGet && method != http.MethodHead {
 					method, body, hasBody = http.MethodGet, nil, false
@@ -268,7 +352,7 @@ func (s *sender) send(r *request) (*Response, error) {
 			}
 		}
 		res, err := s.finish(r, res, h, method, u, resp)
-		h.release()
+		h.release(s.own)
 		return res, err
 	}
 }
@@ -296,19 +380,8 @@ func drain(b io.ReadCloser) {
 
 // buildHop builds one hop's request: default headers, the body's content
 // type, the user's headers, basic auth from the URL and cookies.
-func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method string, u *url.URL, body []byte, hasBody bool, prev *url.URL, jarCookies []*http.Cookie) (*http.Request, error) {
-	var rd io.Reader
-	if hasBody {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, &h.trace), method, "", rd)
-	if err != nil {
-		return nil, err
-	}
-	req.URL, req.Host = u, u.Host // parsed once, when the script's URL was read
-	if !hasBody {
-		req.Body, req.GetBody = nil, nil
-	}
+func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method string, u *url.URL, body []byte, hasBody bool, prev *url.URL, jarCookies []*http.Cookie) *http.Request {
+	req := newRequest(h.context(ctx), method, u, body, hasBody)
 	if ua := s.opts.UserAgent; ua != "" {
 		req.Header["User-Agent"] = s.ua // shared: net/http never modifies it
 	} else {
@@ -338,7 +411,28 @@ func (s *sender) buildHop(ctx context.Context, h *hopTrace, r *request, method s
 		req.SetBasicAuth(u.User.Username(), p)
 	}
 	addCookies(req, r, jarCookies)
-	return req, nil
+	return req
+}
+
+// newRequest is http.NewRequestWithContext for a URL parsed once, when the
+// script's URL was read: the same fields, without a URL string to parse
+// per request. The transport checks the method.
+func newRequest(ctx context.Context, method string, u *url.URL, body []byte, hasBody bool) *http.Request {
+	if method == "" {
+		method = http.MethodGet
+	}
+	r := http.Request{Method: method, URL: u, Host: u.Host, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: make(http.Header)}
+	if hasBody {
+		if len(body) == 0 {
+			r.Body = http.NoBody
+			r.GetBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
+		} else {
+			r.ContentLength = int64(len(body))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+	}
+	return r.WithContext(ctx)
 }
 
 func sensitiveHeader(k string) bool {
@@ -379,7 +473,7 @@ func (s *sender) finish(r *request, res *Response, h *hopTrace, method string, u
 	resp.Body.Close()
 	end := time.Now()
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || (s.ctx.Err() == nil && r.timeout > 0 && end.Sub(h.start) >= r.timeout) {
+		if errors.Is(err, errTimeout) || errors.Is(err, context.DeadlineExceeded) || (s.ctx.Err() == nil && r.timeout > 0 && end.Sub(h.start) >= r.timeout) {
 			err = errTimeout
 		}
 		return s.fail(r, res, h, method, u, err)
