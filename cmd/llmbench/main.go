@@ -78,6 +78,14 @@ func main() {
 		Exit:    os.Exit,
 	}, mods, llm.GPUSource{})
 	pprof.StopCPUProfile() // os.Exit skips the defers
+	// LLMBENCH_MEMPROFILE=FILE writes a heap profile (what is live and
+	// what was allocated) when the command returns.
+	if p := os.Getenv("LLMBENCH_MEMPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			_ = pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	trace.Stop()
 	os.Exit(code)
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"sync"
 	"testing"
 )
@@ -63,5 +64,47 @@ func TestBufferShards(t *testing.T) {
 	b.Emit(Batch{})
 	if n := len(b.Swap(nil)); n != 0 {
 		t.Errorf("%d batches kept after Close", n)
+	}
+}
+
+// TestBufferOnFull: the hook runs on the Emit that leaves a shard holding
+// n batches (and every later one until a Swap), with that count, and not
+// for batches dropped after Close.
+func TestBufferOnFull(t *testing.T) {
+	b := &Buffer{}
+	m := &Metric{Name: "m"}
+	var held []int
+	b.OnFull(3, func(n int) { held = append(held, n) })
+	emit := func(e Emitter) { e.Emit(Batch{Samples: []Sample{{Metric: m, Value: 1}}}) }
+	emit(b)
+	emit(b)
+	if len(held) != 0 {
+		t.Fatalf("hook ran below n: %v", held)
+	}
+	emit(b)
+	emit(b)
+	if want := []int{3, 4}; !slices.Equal(held, want) {
+		t.Fatalf("hook got %v, want %v", held, want)
+	}
+	if got := len(b.Swap(nil)); got != 4 {
+		t.Fatalf("swapped %d batches, want 4", got)
+	}
+	other := b.For(1) // another shard counts its own batches
+	emit(other)
+	emit(other)
+	emit(b)
+	if want := []int{3, 4}; !slices.Equal(held, want) {
+		t.Fatalf("hook ran after a Swap emptied the shards: %v", held)
+	}
+	emit(other)
+	if want := []int{3, 4, 3}; !slices.Equal(held, want) {
+		t.Fatalf("hook got %v, want %v", held, want)
+	}
+	b.Close()
+	for range 5 {
+		emit(b)
+	}
+	if len(held) != 3 {
+		t.Fatalf("hook ran for dropped batches: %v", held)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,6 +58,13 @@ type Source interface {
 type Buffer struct {
 	once   sync.Once
 	shards []bufferShard
+	full   atomic.Pointer[fullHook]
+}
+
+// fullHook is what OnFull set.
+type fullHook struct {
+	at int
+	f  func(held int)
 }
 
 // bufferShard is one shard, padded to its own cache lines.
@@ -64,22 +72,44 @@ type bufferShard struct {
 	mu      sync.Mutex
 	batches []Batch
 	closed  bool
+	full    *atomic.Pointer[fullHook] // the Buffer's
 	_       [64]byte
 }
 
 // Emit appends batch to the shard. After Close, batches are dropped.
 func (s *bufferShard) Emit(batch Batch) {
 	s.mu.Lock()
+	n := 0
 	if !s.closed {
 		s.batches = append(s.batches, batch)
+		n = len(s.batches)
 	}
 	s.mu.Unlock()
+	if h := s.full.Load(); h != nil && n >= h.at {
+		h.f(n)
+	}
+}
+
+// OnFull makes an Emit that leaves its shard holding n or more batches
+// call f with that number, on the emitting goroutine, after the shard's
+// lock is released.
+// The consumer drains the buffer on its own schedule; when VUs that never
+// block (CPU-bound iterations) keep its goroutine from running, f lets
+// the producers drain it (a helping flush), which bounds the buffer.
+func (b *Buffer) OnFull(n int, f func(held int)) {
+	b.once.Do(b.init)
+	b.full.Store(&fullHook{at: n, f: f})
 }
 
 // bufferShards is the number of shards: a few per P.
 func bufferShards() int { return min(4*runtime.GOMAXPROCS(0), 256) }
 
-func (b *Buffer) init() { b.shards = make([]bufferShard, bufferShards()) }
+func (b *Buffer) init() {
+	b.shards = make([]bufferShard, bufferShards())
+	for i := range b.shards {
+		b.shards[i].full = &b.full
+	}
+}
 
 // Emit appends batch. After Close, batches are dropped.
 func (b *Buffer) Emit(batch Batch) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -172,4 +173,88 @@ func BenchmarkEmitSwapAggregate(b *testing.B) {
 		m.Flush()
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batchesPerFlush*len(samples)), "ns/sample")
+}
+
+// blocker is an Output whose first AddBatches waits until release closes.
+type blocker struct {
+	entered, release chan struct{}
+	once             sync.Once
+	n                atomic.Int64
+}
+
+func (b *blocker) Description() string         { return "blocker" }
+func (b *blocker) Start(context.Context) error { return nil }
+func (b *blocker) Stop(error) error            { return nil }
+func (b *blocker) AddBatches(bs []metrics.Batch) {
+	b.n.Add(int64(len(bs)))
+	b.once.Do(func() {
+		close(b.entered)
+		<-b.release
+	})
+}
+
+// TestManagerHelpsAStarvedFlush: a VU whose Emit fills a shard wakes the
+// Manager's goroutine to flush before its interval (here an hour), and from
+// four times that it flushes itself or waits for the flush under way (here
+// held up by the output; in a run, by VUs that never block keeping it off
+// the CPU) rather than grow the buffer without bound.
+func TestManagerHelpsAStarvedFlush(t *testing.T) {
+	t.Parallel()
+	reg := metrics.NewRegistry()
+	it := metrics.RegisterBuiltins(reg).Iterations
+	out := &blocker{entered: make(chan struct{}), release: make(chan struct{})}
+	buf := &metrics.Buffer{}
+	m := output.NewManager(buf, []output.Output{out}, time.Hour, nil)
+	if err := m.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	emit := func() { buf.Emit(metrics.Batch{Samples: []metrics.Sample{{Metric: it, Value: 1}}}) }
+	// The first VU fills the shard and wakes the Manager, whose flush the
+	// output then holds.
+	go func() {
+		for range output.FlushAt {
+			emit()
+		}
+	}()
+	select {
+	case <-out.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no flush while the Manager's goroutine could not flush")
+	}
+	if got := out.n.Load(); got != output.FlushAt {
+		t.Fatalf("the early flush took %d batches, want %d", got, output.FlushAt)
+	}
+	// A second VU may fill the shard four times over, then waits.
+	var emitted atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 10 * output.FlushAt {
+			emit()
+			emitted.Add(1)
+		}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for prev := int64(-1); ; {
+		time.Sleep(50 * time.Millisecond)
+		n := emitted.Load()
+		if n == prev {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the second VU never waited: %d batches emitted", n)
+		}
+		prev = n
+	}
+	if got, want := emitted.Load(), int64(4*output.FlushAt-1); got != want {
+		t.Fatalf("the second VU waited after %d batches, want %d", got, want)
+	}
+	close(out.release)
+	<-done
+	if err := m.Stop(nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.n.Load(), int64(11*output.FlushAt); got != want {
+		t.Errorf("the output got %d batches, want %d", got, want)
+	}
 }

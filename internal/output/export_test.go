@@ -1,0 +1,4 @@
+package output
+
+// FlushAt is flushAt, for the tests.
+const FlushAt = flushAt
