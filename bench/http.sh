@@ -6,7 +6,14 @@
 # ROUNDS rounds alternating. Prints one JSON line per client and round,
 # with its ratio to the bare client of the same round.
 # K6=/path/to/k6 adds a k6 binary running the same script to each round.
-# Usage: [K6=…] [SECS=20] [ROUNDS=2] bench/http.sh [quick]
+# TOGETHER=1 runs a round's clients at the same time on the client CPU
+# instead of one after the other: the machine's noise (neighbours on the
+# VM, which moves sequential ratios between 1.4x and 2x minutes apart)
+# then hits every client alike, so comparing two builds (BIN) this way
+# is stable to a few percent. Its ratios are not the sequential ones:
+# the clients also evict each other's caches, which adds about the same
+# time to each request of each and so pulls the ratios towards 1.
+# Usage: [K6=…] [SECS=20] [ROUNDS=2] [TOGETHER=1] bench/http.sh [quick]
 #        (needs taskset, /usr/bin/time, python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,14 +45,23 @@ report() { # client round requests out
 reqs() { python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"]))' "$1"; }
 for r in $(seq "$ROUNDS"); do
   BARE_US=0
-  timed "$W/bare" bin/benchhttp bare "$URL" "$VUS" "$SECS"
+  if [ -n "${TOGETHER:-}" ]; then
+    timed "$W/bare" bin/benchhttp bare "$URL" "$VUS" "$SECS" &
+    timed "$W/llmbench" "$BIN" run -q --gpu none --summary-export "$W/sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js &
+    if [ -n "$K6" ]; then
+      timed "$W/k6" "$K6" run -q --summary-export "$W/k6sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js &
+    fi
+    wait
+  else
+    timed "$W/bare" bin/benchhttp bare "$URL" "$VUS" "$SECS"
+  fi
   n=$(grep -o '"requests":[0-9]*' "$W/bare" | cut -d: -f2)
   report bare "$r" "$n" "$W/bare"
   BARE_US=$(awk -v n="$n" '{printf "%.4f", ($1+$2)*1e6/n}' "$W/bare.time")
-  timed "$W/llmbench" "$BIN" run -q --gpu none --summary-export "$W/sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
+  [ -n "${TOGETHER:-}" ] || timed "$W/llmbench" "$BIN" run -q --gpu none --summary-export "$W/sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
   report llmbench "$r" "$(reqs "$W/sum.json")" "$W/llmbench"
   if [ -n "$K6" ]; then
-    timed "$W/k6" "$K6" run -q --summary-export "$W/k6sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
+    [ -n "${TOGETHER:-}" ] || timed "$W/k6" "$K6" run -q --summary-export "$W/k6sum.json" -e URL="$URL" -e VUS="$VUS" -e DURATION="${SECS}s" bench/http.js
     report k6 "$r" "$(reqs "$W/k6sum.json")" "$W/k6"
   fi
 done | tee "$W/rounds"
