@@ -35,8 +35,7 @@ type VU struct {
 	once sync.Once
 	tr   *http.Transport
 
-	jarMu sync.Mutex
-	jar   http.CookieJar
+	jar atomic.Pointer[lazyJar] // nil until first asked for
 
 	// stamps is set by WantReceiveStamps.
 	stamps atomic.Bool
@@ -107,25 +106,26 @@ func (v *VU) build() {
 
 // Jar is the VU's current cookie jar (see ResetJar).
 func (v *VU) Jar() http.CookieJar {
-	v.jarMu.Lock()
-	defer v.jarMu.Unlock()
-	if v.jar == nil {
-		v.jar = NewJar()
+	if j := v.jar.Load(); j != nil {
+		return j
 	}
-	return v.jar
+	j := &lazyJar{}
+	if !v.jar.CompareAndSwap(nil, j) {
+		return v.jar.Load()
+	}
+	return j
 }
 
 // ResetJar gives the VU a new, empty jar, as k6 does at the start of every
-// iteration unless noCookiesReset is set (the engine calls it).
+// iteration unless noCookiesReset is set (the engine calls it). A jar that
+// never stored a cookie is kept: it is as empty as a new one.
 func (v *VU) ResetJar() {
 	if v.opts.NoCookiesReset {
 		return
 	}
-	v.jarMu.Lock()
-	if l, ok := v.jar.(*lazyJar); !ok || !l.empty() {
-		v.jar = nil // a jar never used is as good as a new one
+	if j := v.jar.Load(); j != nil && !j.empty() {
+		v.jar.Store(nil)
 	}
-	v.jarMu.Unlock()
 }
 
 // IterationEnd closes the idle connections when noVUConnectionReuse is set.

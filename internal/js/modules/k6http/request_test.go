@@ -298,6 +298,36 @@ export default function () {
 	}
 }
 
+// TestCookiesResetPerIteration: as k6, each iteration starts with an
+// empty jar (a jar no cookie reached is kept, and must still be empty);
+// noCookiesReset keeps one jar across iterations.
+func TestCookiesResetPerIteration(t *testing.T) {
+	t.Parallel()
+	ts := echoServer(t)
+	script := `
+import http from 'k6/http';
+export const options = { iterations: 4, noCookiesReset: __ENV.KEEP === '1' };
+const cookie = () => http.get(__ENV.BASE + '/echo').json('headers.Cookie') || '';
+export default function () {
+  const keep = __ENV.KEEP === '1';
+  switch (__ITER) {
+  case 0:
+    eq(cookie(), '', 'a new jar');
+    break;
+  case 1:
+    eq(cookie(), '', 'a kept unused jar');
+    http.get(__ENV.BASE + '/cookie');
+    eq(cookie(), 'session=s1', 'the cookie within its iteration');
+    break;
+  default:
+    eq(cookie(), keep ? 'session=s1' : '', 'the next iteration');
+  }
+}`
+	for _, keep := range []string{"0", "1"} {
+		mustRun(t, script, "-e", "BASE="+ts.URL, "-e", "KEEP="+keep)
+	}
+}
+
 func TestErrorsAndCodes(t *testing.T) {
 	t.Parallel()
 	ts := echoServer(t)
