@@ -292,6 +292,10 @@ func Read(in io.Reader, r *Run) error {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("last line %d is incomplete (%v): a run killed while writing? it is skipped", line, bad))
 	case bad != nil:
 		return bad
+	case cutLine && r.Points > 0:
+		// A whole JSON line with its newline missing: the cut fell just
+		// before it. The line is complete and kept; what followed is lost.
+		r.Warnings = append(r.Warnings, fmt.Sprintf("last line %d ends without a newline: a run killed while writing? it is complete and kept", line))
 	}
 	if r.Points == 0 {
 		return errors.New("no Point lines: not a k6 JSON output")

@@ -253,3 +253,38 @@ func TestTimeline(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCutFiles: a file cut while being written is read as far as it
+// is whole, with a warning, wherever the cut fell: inside the last line
+// (skipped) or just before its newline (kept).
+func TestReadCutFiles(t *testing.T) {
+	t.Parallel()
+	p1 := `{"metric":"llm_ttft","type":"Point","data":{"time":"2026-12-02T10:00:00Z","value":1,"tags":{}}}`
+	p2 := `{"metric":"llm_ttft","type":"Point","data":{"time":"2026-12-02T10:00:01Z","value":2,"tags":{}}}`
+	scenarios := []struct {
+		name, in string
+		points   int64
+		warning  string // "" = none
+	}{
+		{"whole", p1 + "\n" + p2 + "\n", 2, ""},
+		{"cut inside the last line", p1 + "\n" + p2[:40], 1, "last line 2 is incomplete"},
+		{"cut before the last newline", p1 + "\n" + p2, 2, "last line 2 ends without a newline"},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			r := newRun("cut", "cut.json")
+			if err := Read(strings.NewReader(sc.in), r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Points != sc.points {
+				t.Errorf("%d points, want %d", r.Points, sc.points)
+			}
+			switch {
+			case sc.warning == "" && len(r.Warnings) > 0:
+				t.Errorf("warnings %q, want none", r.Warnings)
+			case sc.warning != "" && (len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], sc.warning) || !strings.Contains(r.Warnings[0], "killed while writing")):
+				t.Errorf("warnings %q, want one about %q", r.Warnings, sc.warning)
+			}
+		})
+	}
+}
