@@ -273,10 +273,7 @@ func TestInfluxQLQueriesRun(t *testing.T) {
 // TestPromQLQueriesParse checks every PromQL query of the dashboard
 // against a real Prometheus (it must parse and evaluate).
 func TestPromQLQueriesParse(t *testing.T) {
-	base := os.Getenv("LLMBENCH_TEST_PROMETHEUS_URL")
-	if base == "" {
-		t.Skip("LLMBENCH_TEST_PROMETHEUS_URL is not set: run `eval \"$(.ci/services.sh)\"`")
-	}
+	base := outputtest.PromURL(t)
 	for _, q := range queries(load(t)["llmbench-prometheus.json"]) {
 		resp, err := http.Get(base + "/api/v1/query?" + url.Values{"query": {expand(q)}}.Encode())
 		if err != nil {
@@ -475,18 +472,7 @@ func pushProm(t *testing.T, base string, f *outputtest.Fixture, native bool, sel
 // untagged run, a run's name shows only that run, and the native-histogram
 // panels merge the instances into one series per model.
 func TestPromQLQueriesSelectRuns(t *testing.T) {
-	base := os.Getenv("LLMBENCH_TEST_PROMETHEUS_URL")
-	if base == "" {
-		t.Skip("LLMBENCH_TEST_PROMETHEUS_URL is not set: run `eval \"$(.ci/services.sh)\"`")
-	}
-	var flags struct{ Data map[string]string }
-	if resp, err := http.Get(base + "/api/v1/status/flags"); err == nil {
-		_ = json.NewDecoder(resp.Body).Decode(&flags)
-		resp.Body.Close()
-	}
-	if !strings.Contains(flags.Data["enable-feature"], "native-histograms") {
-		t.Skip("this Prometheus runs without --enable-feature=native-histograms (.ci/services.sh starts it with it)")
-	}
+	base := outputtest.PromNativeURL(t)
 	id := strconv.FormatInt(time.Now().UnixNano(), 36)
 	start := time.Now().Add(-30 * time.Second)
 	local := outputtest.New(60, start)

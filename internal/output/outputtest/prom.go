@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -46,4 +48,34 @@ func PromScalar(t testing.TB, base, q string) float64 {
 		t.Fatalf("%s: value %q: %v", q, s, err)
 	}
 	return v
+}
+
+// PromURL is the real Prometheus the tests write to
+// (LLMBENCH_TEST_PROMETHEUS_URL, which .ci/services.sh sets); it skips the
+// test when there is none.
+func PromURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("LLMBENCH_TEST_PROMETHEUS_URL")
+	if u == "" {
+		t.Skip("LLMBENCH_TEST_PROMETHEUS_URL is not set: run `eval \"$(.ci/services.sh)\"` to test against a real Prometheus")
+	}
+	return u
+}
+
+// PromNativeURL is PromURL for a Prometheus that takes native histograms;
+// it skips the test when it does not.
+func PromNativeURL(t testing.TB) string {
+	t.Helper()
+	base := PromURL(t)
+	var flags struct {
+		Data map[string]string `json:"data"`
+	}
+	if resp, err := http.Get(base + "/api/v1/status/flags"); err == nil {
+		_ = json.NewDecoder(resp.Body).Decode(&flags)
+		resp.Body.Close()
+	}
+	if !strings.Contains(flags.Data["enable-feature"], "native-histograms") {
+		t.Skip("this Prometheus runs without --enable-feature=native-histograms (.ci/services.sh starts it with it)")
+	}
+	return base
 }

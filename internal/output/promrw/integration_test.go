@@ -1,11 +1,8 @@
 package promrw
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,15 +13,6 @@ import (
 	"github.com/llmbench/llmbench/internal/output"
 	"github.com/llmbench/llmbench/internal/output/outputtest"
 )
-
-func promURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("LLMBENCH_TEST_PROMETHEUS_URL")
-	if u == "" {
-		t.Skip("LLMBENCH_TEST_PROMETHEUS_URL is not set: run `eval \"$(.ci/services.sh)\"` to test against a real Prometheus")
-	}
-	return u
-}
 
 // queryScalar evaluates a PromQL expression that yields one number.
 func queryScalar(t *testing.T, base, expr string) float64 {
@@ -37,7 +25,7 @@ func queryScalar(t *testing.T, base, expr string) float64 {
 // PromQL that the counters, trend counts and sums, rates and gauges equal
 // what was fed and what the aggregate counted.
 func TestRealPrometheus(t *testing.T) {
-	base := promURL(t)
+	base := outputtest.PromURL(t)
 	id := strconv.FormatInt(time.Now().UnixNano(), 36)
 	f := outputtest.New(120, time.Now().Add(-30*time.Second)).Tagged("testid", id)
 	o, err := New(output.Params{Environment: map[string]string{
@@ -123,17 +111,7 @@ func maxOf(f *outputtest.Fixture, m *metrics.Metric) float64 {
 // summed histograms hold every sample (histogram_count, histogram_sum) and
 // give the p95 of both instances' samples within one bucket.
 func TestRealPrometheusNativeHistograms(t *testing.T) {
-	base := promURL(t)
-	var flags struct {
-		Data map[string]string `json:"data"`
-	}
-	if resp, err := http.Get(base + "/api/v1/status/flags"); err == nil {
-		_ = json.NewDecoder(resp.Body).Decode(&flags)
-		resp.Body.Close()
-	}
-	if !strings.Contains(flags.Data["enable-feature"], "native-histograms") {
-		t.Skip("this Prometheus runs without --enable-feature=native-histograms (.ci/services.sh starts it with it)")
-	}
+	base := outputtest.PromNativeURL(t)
 	id := strconv.FormatInt(time.Now().UnixNano(), 36)
 	var ttft []float64
 	for inst := range 2 {
