@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/grafana/sobek"
 )
 
-// setGlobals installs __VU, __ITER, __ENV, global (not in base
-// compatibility mode), console, open and the timer functions on a fresh
-// runtime.
+// setGlobals installs __VU, __ITER, __ENV and global (not in base
+// compatibility mode) on a fresh runtime, and puts lazyGlobals between the
+// global object and Object.prototype for the rest.
 func (v *VU) setGlobals() {
 	rt := v.rt
 	must(rt.Set("__VU", v.id))
@@ -27,25 +29,110 @@ func (v *VU) setGlobals() {
 	if v.r.opts.CompatibilityMode != CompatBase {
 		must(rt.Set("global", rt.GlobalObject())) // extended mode only
 	}
-	must(rt.Set("console", v.newConsole()))
-	must(rt.Set("open", v.open))
-	v.timers.install(rt)
-	v.refuseCommonJS()
+	lazy := rt.NewDynamicObject(&lazyGlobals{v: v})
+	must(rt.GlobalObject().SetPrototype(lazy))
 }
 
-// refuseCommonJS makes the globals module and exports throw, as k6 does in
-// an ES module (a CommonJS file sees its wrapper's parameters instead), and
-// installs require.
-func (v *VU) refuseCommonJS() {
-	rt := v.rt
-	g := rt.GlobalObject()
-	for _, name := range []string{"module", "exports"} {
-		msg := fmt.Sprintf(`you are trying to access identifier %q, this likely is due to mixing ECMAScript Modules (ESM) and CommonJS syntax: `+
-			`use export in an ES module, or module.exports in a file with no import or export (see docs/compatibility.md)`, name)
-		get := rt.ToValue(func() sobek.Value { panic(rt.NewTypeError(msg)) })
-		must(g.DefineAccessorProperty(name, get, nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE))
+// lazyGlobals holds the globals that every VU offers and few scripts use:
+// console, open, require, the four timer functions, and module and
+// exports, which throw as k6 does in an ES module (a CommonJS file sees
+// its wrapper's parameters instead). Each function object is made when a
+// script first reads it: made up front they were about 10 KB of every
+// VU's live heap (a fifth of it for a k6/http VU), which GOGC=400 turns
+// into about 50 KB of RSS per VU.
+//
+// It is the global object's prototype (whose own prototype stays
+// Object.prototype), so a name reads as before: `console.log(…)`,
+// `typeof setTimeout`, `'require' in globalThis`. Assigning
+// globalThis.console makes an own property of the global object, as
+// assigning an inherited writable property does. The differences from own
+// properties: Object.keys(globalThis) does not list them, deleting one
+// from globalThis leaves it readable, and sobek lets strict code (every ES
+// module) assign a bare global name only when it is the global object's
+// own, so `console = x` in a module throws a ReferenceError where
+// `globalThis.console = x` works (docs/compatibility.md).
+type lazyGlobals struct {
+	v    *VU
+	made map[string]sobek.Value // nil value: deleted
+}
+
+// lazyNames are the names lazyGlobals answers, in the order Keys lists them.
+var lazyNames = []string{"console", "open", "require", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "module", "exports"}
+
+func (g *lazyGlobals) make(key string) sobek.Value {
+	v := g.v
+	switch key {
+	case "console":
+		return v.newConsole()
+	case "open":
+		return v.rt.ToValue(v.open)
+	case "require":
+		return v.rt.ToValue(v.require)
+	case "setTimeout", "clearTimeout", "setInterval", "clearInterval":
+		return v.timers.fn(v.rt, key)
+	case "module", "exports":
+		panic(v.rt.NewTypeError(fmt.Sprintf(`you are trying to access identifier %q, this likely is due to mixing ECMAScript Modules (ESM) and CommonJS syntax: `+
+			`use export in an ES module, or module.exports in a file with no import or export (see docs/compatibility.md)`, key)))
 	}
-	must(rt.Set("require", v.require))
+	return nil
+}
+
+// Get makes key's value on first read.
+func (g *lazyGlobals) Get(key string) sobek.Value {
+	if val, ok := g.made[key]; ok {
+		return val
+	}
+	val := g.make(key)
+	if val != nil {
+		if g.made == nil {
+			g.made = make(map[string]sobek.Value, 2)
+		}
+		g.made[key] = val
+	}
+	return val
+}
+
+// Set replaces key's value; only a script that reaches the prototype
+// itself (Object.getPrototypeOf(globalThis).x = …) calls it.
+func (g *lazyGlobals) Set(key string, val sobek.Value) bool {
+	if g.made == nil {
+		g.made = make(map[string]sobek.Value, 2)
+	}
+	g.made[key] = val
+	return true
+}
+
+// Has reports whether key is one of lazyNames or was set, and not deleted.
+func (g *lazyGlobals) Has(key string) bool {
+	if val, ok := g.made[key]; ok {
+		return val != nil
+	}
+	return slices.Contains(lazyNames, key)
+}
+
+// Delete removes key.
+func (g *lazyGlobals) Delete(key string) bool {
+	if g.made == nil {
+		g.made = make(map[string]sobek.Value, 2)
+	}
+	g.made[key] = nil
+	return true
+}
+
+// Keys lists lazyNames and the names set, less the deleted ones.
+func (g *lazyGlobals) Keys() []string {
+	keys := make([]string, 0, len(lazyNames)+len(g.made))
+	for _, k := range lazyNames {
+		if g.Has(k) {
+			keys = append(keys, k)
+		}
+	}
+	for k, val := range g.made {
+		if val != nil && !slices.Contains(lazyNames, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 func must(err error) {
@@ -54,13 +141,79 @@ func must(err error) {
 	}
 }
 
-// envObject builds a plain JS object from env.
-func envObject(rt *sobek.Runtime, env map[string]string) *sobek.Object {
-	o := rt.NewObject()
-	for k, val := range env {
-		must(o.Set(k, val))
+// envObject is __ENV: env (shared by every VU, never written) seen as a
+// JS object, a value made the first time the VU reads its key. A VU's
+// writes and deletes stay in the VU. A plain object of the environment's
+// 40-odd variables cost every VU about 5 KB of live heap, for the one or
+// two a script reads.
+type envObject struct {
+	rt   *sobek.Runtime
+	env  map[string]string
+	vals map[string]sobek.Value // read, written or (nil) deleted keys
+}
+
+// newEnvObject makes a VU's __ENV over env.
+func newEnvObject(rt *sobek.Runtime, env map[string]string) *sobek.Object {
+	return rt.NewDynamicObject(&envObject{rt: rt, env: env})
+}
+
+// Get is the VU's value of key, or nil.
+func (e *envObject) Get(key string) sobek.Value {
+	if val, ok := e.vals[key]; ok {
+		return val
 	}
-	return o
+	s, ok := e.env[key]
+	if !ok {
+		return nil
+	}
+	val := e.rt.ToValue(s)
+	e.set(key, val)
+	return val
+}
+
+func (e *envObject) set(key string, val sobek.Value) {
+	if e.vals == nil {
+		e.vals = make(map[string]sobek.Value, 2)
+	}
+	e.vals[key] = val
+}
+
+// Set writes key for this VU.
+func (e *envObject) Set(key string, val sobek.Value) bool {
+	e.set(key, val)
+	return true
+}
+
+// Has reports whether the VU sees key.
+func (e *envObject) Has(key string) bool {
+	if val, ok := e.vals[key]; ok {
+		return val != nil
+	}
+	_, ok := e.env[key]
+	return ok
+}
+
+// Delete removes key for this VU.
+func (e *envObject) Delete(key string) bool {
+	e.set(key, nil)
+	return true
+}
+
+// Keys lists the keys the VU sees, sorted.
+func (e *envObject) Keys() []string {
+	keys := make([]string, 0, len(e.env)+len(e.vals))
+	for k := range e.env {
+		if e.Has(k) {
+			keys = append(keys, k)
+		}
+	}
+	for k, val := range e.vals {
+		if _, shared := e.env[k]; val != nil && !shared {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // newConsole builds console with log/info/warn/error/debug going to the

@@ -59,7 +59,7 @@ func (v *VU) scenario(s *vu.Scenario) (*scenarioCache, error) {
 		for k, val := range s.Env {
 			merged[k] = val
 		}
-		sc.env = envObject(v.rt, merged)
+		sc.env = newEnvObject(v.rt, merged)
 	}
 	return sc, nil
 }

@@ -14,7 +14,6 @@ type timers struct {
 	loop   *eventLoop
 	next   int64
 	active map[int64]timer
-	fns    map[string]sobek.Value
 }
 
 func newTimers(l *eventLoop) *timers {
@@ -28,17 +27,16 @@ type timer struct {
 	stop func()
 }
 
-// install sets the four timer globals and keeps their values for k6/timers.
-func (t *timers) install(rt *sobek.Runtime) {
-	t.fns = map[string]sobek.Value{
-		"setTimeout":    rt.ToValue(func(c sobek.FunctionCall) sobek.Value { return t.set(rt, c, false) }),
-		"setInterval":   rt.ToValue(func(c sobek.FunctionCall) sobek.Value { return t.set(rt, c, true) }),
-		"clearTimeout":  rt.ToValue(t.clear),
-		"clearInterval": rt.ToValue(t.clear),
+// fn makes the timer function name (setTimeout, setInterval, clearTimeout
+// or clearInterval) in rt.
+func (t *timers) fn(rt *sobek.Runtime, name string) sobek.Value {
+	switch name {
+	case "setTimeout":
+		return rt.ToValue(func(c sobek.FunctionCall) sobek.Value { return t.set(rt, c, false) })
+	case "setInterval":
+		return rt.ToValue(func(c sobek.FunctionCall) sobek.Value { return t.set(rt, c, true) })
 	}
-	for k, v := range t.fns {
-		must(rt.Set(k, v))
-	}
+	return rt.ToValue(t.clear)
 }
 
 func (t *timers) set(rt *sobek.Runtime, c sobek.FunctionCall, repeat bool) sobek.Value {

@@ -107,7 +107,7 @@ func (r *Runner) initVU(ctx context.Context, v *VU) error {
 	v.rt.SetFieldNameMapper(fieldMapper{})
 	v.loop = newEventLoop(v.rt)
 	v.timers = newTimers(v.loop)
-	v.env = envObject(v.rt, r.opts.Env)
+	v.env = newEnvObject(v.rt, r.opts.Env)
 	if v.net == nil {
 		v.net = netx.New(r.opts.Net)
 	}
