@@ -23,6 +23,11 @@ func New() modules.Module { return module{} }
 
 type module struct{}
 
+// ExportNames implements modules.ExportNamer.
+func (module) ExportNames() []string {
+	return []string{"Client", "PromptGenerator", "syntheticPrompts", "parseDataset", "parseYAML", "parseTrace", "tracePrompt", "syntheticImage"}
+}
+
 // NewInstance implements modules.Module: it registers the llm_* metrics in
 // the init environment's registry (idempotent across VUs).
 func (module) NewInstance(v modules.VU) (modules.Instance, error) {

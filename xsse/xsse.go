@@ -65,6 +65,9 @@ type instance struct {
 	m  *sseMetrics
 }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string { return []string{"open"} }
+
 // Exports implements modules.Instance: a default export with open (and the
 // same as a named export).
 func (i *instance) Exports() modules.Exports {

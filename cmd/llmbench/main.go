@@ -25,7 +25,9 @@ import (
 	"github.com/llmbench/llmbench/xsse"
 )
 
-func main() {
+// registry lists the modules scripts may import: k6's built-ins, k6/x/llm
+// and k6/x/sse.
+func registry() *modules.Registry {
 	mods := modules.NewRegistry()
 	builtin.Register(mods)
 	if err := mods.Register("k6/x/llm", llm.New()); err != nil {
@@ -34,6 +36,11 @@ func main() {
 	if err := mods.Register("k6/x/sse", xsse.New()); err != nil {
 		panic(err)
 	}
+	return mods
+}
+
+func main() {
+	mods := registry()
 
 	// GOGC=400, a soft memory limit of 3/4 of the machine and at least 2 Ps
 	// on one CPU, each unless the environment sets it: GC cycles that take

@@ -2,6 +2,7 @@ package js
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -30,7 +31,7 @@ type nativeRecord struct {
 	vus  *vuIndex
 
 	mu    sync.Mutex
-	names []string // learned at the first Instantiate
+	names []string // from modules.ExportNamer, or learned at the first Instantiate
 }
 
 var _ sobek.CyclicModuleRecord = (*nativeRecord)(nil)
@@ -44,6 +45,11 @@ func (m *nativeRecord) Evaluate(*sobek.Runtime) *sobek.Promise {
 
 func (m *nativeRecord) GetExportedNames(cb func([]string), _ ...sobek.ModuleRecord) bool {
 	m.mu.Lock()
+	if m.names == nil {
+		if n, ok := m.mod.(modules.ExportNamer); ok {
+			m.names = append(slices.Sorted(slices.Values(n.ExportNames())), "default")
+		}
+	}
 	names := m.names
 	m.mu.Unlock()
 	if names == nil {
@@ -66,7 +72,10 @@ func (m *nativeRecord) Instantiate(rt *sobek.Runtime) (sobek.CyclicModuleInstanc
 	if err != nil {
 		return nil, fmt.Errorf("module %q: %w", m.name, err)
 	}
-	ni, names := exportValues(rt, inst.Exports())
+	m.mu.Lock()
+	want := m.names == nil
+	m.mu.Unlock()
+	ni, names := exportValues(rt, inst.Exports(), want)
 	m.mu.Lock()
 	if m.names == nil {
 		m.names = names
@@ -84,18 +93,32 @@ func (m *nativeRecord) Instantiate(rt *sobek.Runtime) (sobek.CyclicModuleInstanc
 // imports k6/http and calls two of its functions makes two function
 // objects, not 34 (each VU's runtime holds its own, so eagerly they
 // were about an eighth of a VU's heap).
-func exportValues(rt *sobek.Runtime, ex modules.Exports) (*nativeInstance, []string) {
-	i := &nativeInstance{rt: rt, named: ex.Named, vals: make(map[string]sobek.Value, 4)}
-	names := make([]string, 0, len(ex.Named)+1)
-	for k := range ex.Named {
-		names = append(names, k)
+//
+// The names are made only when want is set (the module record learns them
+// once), except for a Named module, whose default object lists them.
+func exportValues(rt *sobek.Runtime, ex modules.Exports, want bool) (*nativeInstance, []string) {
+	i := &nativeInstance{rt: rt, named: ex.Named, lookup: ex.Lookup, vals: make(map[string]sobek.Value, 4)}
+	var names []string
+	if ex.Lookup != nil {
+		i.names = ex.Names
+		if !want && ex.Default == nil {
+			i.def = &defaultExports{i: i}
+			i.vals["default"] = rt.NewDynamicObject(i.def)
+			return i, nil
+		}
+		names = ex.Names[:len(ex.Names):len(ex.Names)] // appending copies
+	} else {
+		names = make([]string, 0, len(ex.Named)+1)
+		for k := range ex.Named {
+			names = append(names, k)
+		}
+		sort.Strings(names)
 	}
-	sort.Strings(names)
 	switch {
 	case ex.Default != nil:
 		d := rt.ToValue(ex.Default)
 		i.vals["default"] = d
-		if len(ex.Named) == 0 {
+		if len(names) == 0 {
 			if o, ok := d.(*sobek.Object); ok {
 				for _, k := range o.Keys() {
 					i.vals[k] = o.Get(k)
@@ -104,7 +127,9 @@ func exportValues(rt *sobek.Runtime, ex modules.Exports) (*nativeInstance, []str
 			}
 		}
 	default:
-		i.names = names
+		if i.names == nil {
+			i.names = names
+		}
 		i.def = &defaultExports{i: i}
 		i.vals["default"] = rt.NewDynamicObject(i.def)
 	}
@@ -114,10 +139,11 @@ func exportValues(rt *sobek.Runtime, ex modules.Exports) (*nativeInstance, []str
 
 // nativeInstance is a native module's instance in one runtime.
 type nativeInstance struct {
-	rt    *sobek.Runtime
-	named map[string]any
-	names []string // sorted Named keys (the default object's keys)
-	vals  map[string]sobek.Value
+	rt     *sobek.Runtime
+	named  map[string]any
+	lookup func(string) any // instead of named (modules.Exports.Lookup)
+	names  []string         // sorted named keys (the default object's keys)
+	vals   map[string]sobek.Value
 	// def is the default export of a module with only named exports; the
 	// named bindings read through it, as in k6.
 	def *defaultExports
@@ -150,13 +176,28 @@ func (i *nativeInstance) export(name string) sobek.Value {
 	if v, ok := i.vals[name]; ok {
 		return v
 	}
-	g, ok := i.named[name]
-	if !ok {
+	if !i.has(name) {
 		return sobek.Undefined()
+	}
+	var g any
+	if i.lookup != nil {
+		g = i.lookup(name)
+	} else {
+		g = i.named[name]
 	}
 	v := i.rt.ToValue(g)
 	i.vals[name] = v
 	return v
+}
+
+// has reports whether the module has a named export name.
+func (i *nativeInstance) has(name string) bool {
+	if i.lookup != nil {
+		_, ok := slices.BinarySearch(i.names, name)
+		return ok
+	}
+	_, ok := i.named[name]
+	return ok
 }
 
 // defaultExports is the default export of a module with only named
@@ -179,7 +220,7 @@ func (d *defaultExports) Get(key string) sobek.Value {
 	if d.deleted[key] {
 		return nil
 	}
-	if _, ok := d.i.named[key]; !ok {
+	if !d.i.has(key) {
 		return nil
 	}
 	return d.i.export(key)
@@ -189,7 +230,7 @@ func (d *defaultExports) Set(key string, val sobek.Value) bool {
 	if d.own == nil {
 		d.own = make(map[string]sobek.Value)
 	}
-	if _, named := d.i.named[key]; (!named || d.deleted[key]) && !d.hasOwn(key) {
+	if named := d.i.has(key); (!named || d.deleted[key]) && !d.hasOwn(key) {
 		d.added = append(d.added, key) // a new property goes last
 	}
 	d.own[key] = val
@@ -205,8 +246,7 @@ func (d *defaultExports) Has(key string) bool {
 	if d.hasOwn(key) {
 		return true
 	}
-	_, ok := d.i.named[key]
-	return ok && !d.deleted[key]
+	return d.i.has(key) && !d.deleted[key]
 }
 
 func (d *defaultExports) Delete(key string) bool {
@@ -219,7 +259,7 @@ func (d *defaultExports) Delete(key string) bool {
 			}
 		}
 	}
-	if _, ok := d.i.named[key]; ok {
+	if d.i.has(key) {
 		if d.deleted == nil {
 			d.deleted = make(map[string]bool)
 		}

@@ -28,6 +28,16 @@ type Module interface {
 	NewInstance(v VU) (Instance, error)
 }
 
+// ExportNamer is a Module that lists its named exports (in any order)
+// without an instance. Every module should be one: a script that imports
+// a module's namespace (`import * as metrics from 'k6/metrics'`) has it
+// made before the module's first instance, so without the names the
+// first runtime, the one whose init code gives the options, sees an
+// empty namespace (`new metrics.Counter(…)` throws there).
+type ExportNamer interface {
+	ExportNames() []string
+}
+
 // Instance is one VU's instance of a module.
 type Instance interface {
 	Exports() Exports
@@ -39,6 +49,13 @@ type Instance interface {
 type Exports struct {
 	Default any
 	Named   map[string]any
+	// Names and Lookup stand for Named in a module with many exports, of
+	// which a VU reads few: Names lists them sorted (one slice shared by
+	// every instance, never written) and Lookup makes the value of one of
+	// them, when the script first reads it. A Named map costs every VU
+	// that imports the module its entries and the closures in them.
+	Names  []string
+	Lookup func(name string) any
 }
 
 // VU is what a module sees of the VU that imports it. Runtime, State and

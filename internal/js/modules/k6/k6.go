@@ -48,6 +48,11 @@ func (i *instance) with(base *metrics.TagSet, k, v string) *metrics.TagSet {
 	return t
 }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string {
+	return []string{"check", "group", "sleep", "fail", "randomSeed"}
+}
+
 func (i *instance) Exports() modules.Exports {
 	return modules.Exports{Named: map[string]any{
 		"check":      i.check,

@@ -58,6 +58,15 @@ func (*Module) NewInstance(v modules.VU) (modules.Instance, error) {
 	return c, nil
 }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string {
+	names := []string{"hmac", "createHash", "createHMAC", "randomBytes", "hexEncode"}
+	for name := range Algorithms {
+		names = append(names, name)
+	}
+	return names
+}
+
 type instance struct {
 	rt    *sobek.Runtime
 	named map[string]any

@@ -36,6 +36,9 @@ type instance struct {
 	vu modules.VU
 }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string { return []string{"SharedArray"} }
+
 func (i *instance) Exports() modules.Exports {
 	return modules.Exports{Named: map[string]any{"SharedArray": i.newSharedArray}}
 }

@@ -43,6 +43,9 @@ func (*Module) NewInstance(v modules.VU) (modules.Instance, error) {
 
 type instance struct{ named map[string]any }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string { return []string{"b64encode", "b64decode"} }
+
 func (i instance) Exports() modules.Exports { return modules.Exports{Named: i.named} }
 
 // Encoding maps k6's encoding names to base64 alphabets: "rawstd" (no

@@ -38,6 +38,9 @@ type instance struct {
 	options sobek.Value
 }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string { return []string{"instance", "scenario", "vu", "test"} }
+
 func (i *instance) Exports() modules.Exports {
 	return modules.Exports{Default: i.exec, Named: map[string]any{
 		"instance": i.exec.Get("instance"), "scenario": i.exec.Get("scenario"),

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"sync"
 
 	"github.com/grafana/sobek"
@@ -62,45 +63,76 @@ type instance struct {
 	}
 }
 
-// Exports implements modules.Instance.
+// Exports implements modules.Instance: k6/http's 34 exports, each made
+// when the script first reads it (modules.Exports.Lookup).
 func (i *instance) Exports() modules.Exports {
-	named := map[string]any{
-		"request":                            i.request,
-		"get":                                i.method("GET", false),
-		"head":                               i.method("HEAD", false),
-		"post":                               i.method("POST", true),
-		"put":                                i.method("PUT", true),
-		"patch":                              i.method("PATCH", true),
-		"del":                                i.method("DELETE", true),
-		"options":                            i.method("OPTIONS", true),
-		"asyncRequest":                       i.asyncRequest,
-		"batch":                              i.batch,
-		"setResponseCallback":                i.setResponseCallback,
-		"expectedStatuses":                   i.expectedStatuses,
-		"url":                                i.url,
-		"file":                               i.file,
-		"cookieJar":                          i.cookieJar,
-		"CookieJar":                          i.newCookieJar,
-		"TLS_1_0":                            "tls1.0",
-		"TLS_1_1":                            "tls1.1",
-		"TLS_1_2":                            "tls1.2",
-		"TLS_1_3":                            "tls1.3",
-		"OCSP_STATUS_GOOD":                   "good",
-		"OCSP_STATUS_REVOKED":                "revoked",
-		"OCSP_STATUS_SERVER_FAILED":          "server_failed",
-		"OCSP_STATUS_UNKNOWN":                "unknown",
-		"OCSP_REASON_UNSPECIFIED":            "unspecified",
-		"OCSP_REASON_KEY_COMPROMISE":         "key_compromise",
-		"OCSP_REASON_CA_COMPROMISE":          "ca_compromise",
-		"OCSP_REASON_AFFILIATION_CHANGED":    "affiliation_changed",
-		"OCSP_REASON_SUPERSEDED":             "superseded",
-		"OCSP_REASON_CESSATION_OF_OPERATION": "cessation_of_operation",
-		"OCSP_REASON_CERTIFICATE_HOLD":       "certificate_hold",
-		"OCSP_REASON_REMOVE_FROM_CRL":        "remove_from_crl",
-		"OCSP_REASON_PRIVILEGE_WITHDRAWN":    "privilege_withdrawn",
-		"OCSP_REASON_AA_COMPROMISE":          "aa_compromise",
+	return modules.Exports{Names: exportNames, Lookup: i.export}
+}
+
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string { return exportNames }
+
+// constants are k6/http's string constants.
+var constants = map[string]string{
+	"TLS_1_0":                            "tls1.0",
+	"TLS_1_1":                            "tls1.1",
+	"TLS_1_2":                            "tls1.2",
+	"TLS_1_3":                            "tls1.3",
+	"OCSP_STATUS_GOOD":                   "good",
+	"OCSP_STATUS_REVOKED":                "revoked",
+	"OCSP_STATUS_SERVER_FAILED":          "server_failed",
+	"OCSP_STATUS_UNKNOWN":                "unknown",
+	"OCSP_REASON_UNSPECIFIED":            "unspecified",
+	"OCSP_REASON_KEY_COMPROMISE":         "key_compromise",
+	"OCSP_REASON_CA_COMPROMISE":          "ca_compromise",
+	"OCSP_REASON_AFFILIATION_CHANGED":    "affiliation_changed",
+	"OCSP_REASON_SUPERSEDED":             "superseded",
+	"OCSP_REASON_CESSATION_OF_OPERATION": "cessation_of_operation",
+	"OCSP_REASON_CERTIFICATE_HOLD":       "certificate_hold",
+	"OCSP_REASON_REMOVE_FROM_CRL":        "remove_from_crl",
+	"OCSP_REASON_PRIVILEGE_WITHDRAWN":    "privilege_withdrawn",
+	"OCSP_REASON_AA_COMPROMISE":          "aa_compromise",
+}
+
+// functions are k6/http's functions, by name.
+var functions = map[string]func(i *instance) any{
+	"request":             func(i *instance) any { return i.request },
+	"get":                 func(i *instance) any { return i.method("GET", false) },
+	"head":                func(i *instance) any { return i.method("HEAD", false) },
+	"post":                func(i *instance) any { return i.method("POST", true) },
+	"put":                 func(i *instance) any { return i.method("PUT", true) },
+	"patch":               func(i *instance) any { return i.method("PATCH", true) },
+	"del":                 func(i *instance) any { return i.method("DELETE", true) },
+	"options":             func(i *instance) any { return i.method("OPTIONS", true) },
+	"asyncRequest":        func(i *instance) any { return i.asyncRequest },
+	"batch":               func(i *instance) any { return i.batch },
+	"setResponseCallback": func(i *instance) any { return i.setResponseCallback },
+	"expectedStatuses":    func(i *instance) any { return i.expectedStatuses },
+	"url":                 func(i *instance) any { return i.url },
+	"file":                func(i *instance) any { return i.file },
+	"cookieJar":           func(i *instance) any { return i.cookieJar },
+	"CookieJar":           func(i *instance) any { return i.newCookieJar },
+}
+
+// exportNames lists functions and constants, sorted.
+var exportNames = func() []string {
+	names := make([]string, 0, len(functions)+len(constants))
+	for k := range functions {
+		names = append(names, k)
 	}
-	return modules.Exports{Named: named}
+	for k := range constants {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}()
+
+// export makes export name's value.
+func (i *instance) export(name string) any {
+	if f, ok := functions[name]; ok {
+		return f(i)
+	}
+	return constants[name]
 }
 
 // httpMetrics are k6's HTTP metrics.

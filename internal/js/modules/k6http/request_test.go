@@ -475,6 +475,35 @@ export const options = { iterations: 1 };
 export default function () {}`)
 }
 
+// TestExports: k6/http exports k6's 16 functions and 18 constants (the
+// reference's §1), the same values by default object, named import and
+// namespace.
+func TestExports(t *testing.T) {
+	t.Parallel()
+	mustRun(t, `
+import http, { get, OCSP_REASON_SUPERSEDED, del } from 'k6/http';
+import * as ns from 'k6/http';
+const fns = ['CookieJar', 'asyncRequest', 'batch', 'cookieJar', 'del', 'expectedStatuses', 'file', 'get', 'head', 'options', 'patch', 'post', 'put', 'request', 'setResponseCallback', 'url'];
+const consts = {
+  OCSP_REASON_AA_COMPROMISE: 'aa_compromise', OCSP_REASON_AFFILIATION_CHANGED: 'affiliation_changed', OCSP_REASON_CA_COMPROMISE: 'ca_compromise',
+  OCSP_REASON_CERTIFICATE_HOLD: 'certificate_hold', OCSP_REASON_CESSATION_OF_OPERATION: 'cessation_of_operation', OCSP_REASON_KEY_COMPROMISE: 'key_compromise',
+  OCSP_REASON_PRIVILEGE_WITHDRAWN: 'privilege_withdrawn', OCSP_REASON_REMOVE_FROM_CRL: 'remove_from_crl', OCSP_REASON_SUPERSEDED: 'superseded',
+  OCSP_REASON_UNSPECIFIED: 'unspecified', OCSP_STATUS_GOOD: 'good', OCSP_STATUS_REVOKED: 'revoked', OCSP_STATUS_SERVER_FAILED: 'server_failed',
+  OCSP_STATUS_UNKNOWN: 'unknown', TLS_1_0: 'tls1.0', TLS_1_1: 'tls1.1', TLS_1_2: 'tls1.2', TLS_1_3: 'tls1.3',
+};
+eq(Object.keys(http), [...Object.keys(consts), ...fns].sort(), 'the default object lists every export, sorted');
+for (const f of fns) {
+  eq(typeof http[f], 'function', 'typeof http.' + f);
+  eq(ns[f] === http[f], true, 'ns.' + f + ' is http.' + f);
+}
+for (const [k, v] of Object.entries(consts)) eq(http[k], v, k);
+eq(get === http.get && del === http.del, true, 'named imports are the default object\'s values');
+eq(OCSP_REASON_SUPERSEDED, 'superseded', 'a named constant');
+eq(http.nope, undefined, 'no other export');
+export const options = { iterations: 1 };
+export default function () {}`)
+}
+
 // TestBatch: results keep the input's shape; batchPerHost caps the
 // requests in flight to one host.
 func TestBatch(t *testing.T) {

@@ -39,6 +39,9 @@ type instance struct {
 	proto *sobek.Object
 }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string { return []string{"Counter", "Gauge", "Rate", "Trend"} }
+
 func (i *instance) Exports() modules.Exports { return modules.Exports{Named: i.named} }
 
 func must(err error) {

@@ -22,6 +22,9 @@ func (*Module) NewInstance(v modules.VU) (modules.Instance, error) {
 	return instance{named}, nil
 }
 
+// ExportNames implements modules.ExportNamer.
+func (*Module) ExportNames() []string { return names }
+
 type instance struct{ named map[string]any }
 
 func (i instance) Exports() modules.Exports { return modules.Exports{Named: i.named} }
